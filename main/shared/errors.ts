@@ -1,0 +1,45 @@
+/**
+ * Every failure Porthole reports is one of these: a stable `code` (`domain.reason`), a
+ * message saying what failed, a hint saying what to do next, and whether retrying can help.
+ * Classifiers in each domain turn raw errors into this shape; nothing else crosses IPC.
+ */
+export interface PortholeErrorInfo {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly retryable: boolean;
+}
+
+export class PortholeError extends Error implements PortholeErrorInfo {
+  readonly code: string;
+  readonly hint?: string;
+  readonly retryable: boolean;
+
+  constructor(info: PortholeErrorInfo, options?: { cause?: unknown }) {
+    super(info.message, options);
+    this.name = 'PortholeError';
+    this.code = info.code;
+    if (info.hint !== undefined) this.hint = info.hint;
+    this.retryable = info.retryable;
+  }
+
+  toInfo(): PortholeErrorInfo {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.hint !== undefined ? { hint: this.hint } : {}),
+      retryable: this.retryable,
+    };
+  }
+}
+
+/** Anything thrown that no classifier recognised: shown as an internal error, never as a stack. */
+export function toErrorInfo(error: unknown): PortholeErrorInfo {
+  if (error instanceof PortholeError) return error.toInfo();
+  return {
+    code: 'internal.unexpected',
+    message: 'Porthole hit an unexpected problem.',
+    hint: 'Try again; if it keeps happening, restart Porthole.',
+    retryable: true,
+  };
+}

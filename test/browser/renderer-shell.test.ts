@@ -1,0 +1,76 @@
+/**
+ * The built renderer in real Chromium. The preload's bridge is stood in for by an init
+ * script with the same shape (the real preload needs Electron, see test/e2e).
+ */
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../env/chromium';
+import { serveDirectory } from '../support/static-server';
+
+describe('renderer shell in Chromium', () => {
+  let browser: Browser;
+  let site: Awaited<ReturnType<typeof serveDirectory>>;
+  beforeAll(async () => {
+    site = await serveDirectory(resolve(__dirname, '../../out/renderer'));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  async function open(bridge: 'present' | 'absent'): Promise<Page> {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    if (bridge === 'present') {
+      await page.addInitScript(() => {
+        Object.defineProperty(window, 'porthole', {
+          value: {
+            app: { getInfo: () => Promise.resolve({ ok: true, value: { name: 'Porthole', version: '9.8.7', platform: 'linux' } }) },
+            on: () => () => undefined,
+          },
+        });
+      });
+    }
+    await page.goto(site.url);
+    expect(errors).toEqual([]);
+    return page;
+  }
+
+  it('shows the app, its sections and the version main reports', async () => {
+    const page = await open('present');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Porthole');
+    await page.getByRole('status').filter({ hasText: 'Porthole 9.8.7 · linux' }).waitFor();
+    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Hosts', 'Notebooks', 'Keys', 'Cloud', 'Settings']);
+    await expect(page.getByRole('heading', { level: 2 }).textContent()).resolves.toBe('No hosts yet');
+
+    await page.getByRole('button', { name: 'Keys' }).click();
+    await expect(page.getByRole('heading', { level: 2 }).textContent()).resolves.toBe('No keys yet');
+    expect(await page.getByRole('button', { name: 'Keys' }).getAttribute('aria-current')).toBe('page');
+    await page.close();
+  });
+
+  it('says plainly when it is opened outside the desktop app', async () => {
+    const page = await open('absent');
+    await page.getByRole('status').filter({ hasText: 'Opened outside the Porthole app' }).waitFor();
+    await page.close();
+  });
+
+  it('enforces its Content-Security-Policy: injected inline script does not run', async () => {
+    const page = await open('present');
+    const violated = await page.evaluate(
+      () =>
+        new Promise<string>((resolveViolation) => {
+          document.addEventListener('securitypolicyviolation', (event) => resolveViolation(event.effectiveDirective));
+          const script = document.createElement('script');
+          script.textContent = 'window.__injected = true;';
+          document.body.append(script);
+        }),
+    );
+    expect(violated).toBe('script-src-elem');
+    expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+    await page.close();
+  });
+});
