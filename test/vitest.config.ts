@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const realServices = {
   globalSetup: ['test/env/global-setup.ts'],
+  setupFiles: ['test/support/file-leak-check.ts'],
   testTimeout: 60_000,
   hookTimeout: 120_000,
 };

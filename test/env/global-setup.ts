@@ -33,6 +33,8 @@ export default async function setup(): Promise<() => Promise<void>> {
       ...users.map((user) => `  test user ${user.name}`),
     ];
     if (problems.length > 0) {
+      // Vitest only logs teardown errors; the exit code is what makes the run fail.
+      process.exitCode = 1;
       throw new Error(`Tests left these behind (now cleaned up); a test is missing its stop():\n${problems.join('\n')}`);
     }
   };

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const RUN_ROOT_ENV = 'PORTHOLE_TEST_ROOT';
+/** Set per test file by test/support/file-leak-check.ts, so leftovers are traced to their file. */
+export const FILE_ROOT_ENV = 'PORTHOLE_TEST_FILE_ROOT';
 
 export function createRunRoot(label: string): string {
   const root = mkdtempSync(join(tmpdir(), `porthole-${label}-`));
@@ -24,8 +26,8 @@ export function runRoot(): string {
   return root;
 }
 
-/** A fresh directory under the run root, readable by test users. */
-export function makeDir(prefix: string, root = runRoot()): string {
+/** A fresh directory under the current test file's directory (or the run root), readable by test users. */
+export function makeDir(prefix: string, root = process.env[FILE_ROOT_ENV] || runRoot()): string {
   mkdirSync(root, { recursive: true });
   const dir = mkdtempSync(join(root, `${prefix}-`));
   chmodSync(dir, 0o755);

@@ -35,21 +35,31 @@ export interface ExecResult {
   readonly code: number | null;
 }
 
-/** Runs a command on the remote; stdin (if given) is written and closed, never put on argv. */
-export function exec(client: Client, command: string, stdin?: string): Promise<ExecResult> {
+/**
+ * Runs a command on the remote; stdin (if given) is written and closed, never put on argv.
+ * A command that has not finished within timeoutMs fails instead of hanging the test.
+ */
+export function exec(client: Client, command: string, stdin?: string, timeoutMs = 30_000): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, channel) => {
       if (error) {
         reject(error);
         return;
       }
+      const timer = setTimeout(() => {
+        channel.close();
+        reject(new Error(`remote command did not finish within ${timeoutMs} ms: ${command.slice(0, 80)}`));
+      }, timeoutMs);
       let stdout = '';
       let stderr = '';
       let code: number | null = null;
       channel.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
       channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       channel.on('exit', (exitCode: number | null) => (code = exitCode));
-      channel.on('close', () => resolve({ stdout, stderr, code }));
+      channel.on('close', () => {
+        clearTimeout(timer);
+        resolve({ stdout, stderr, code });
+      });
       channel.end(stdin);
     });
   });

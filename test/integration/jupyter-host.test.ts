@@ -60,7 +60,7 @@ describe('Jupyter on the test host', () => {
       const status = await waitFor(`jupyter ${flavour} /api/status`, async () => {
         const response = await fetch(`${base}/api/status`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(3_000) });
         return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
-      }).catch(async (error: unknown) => {
+      }, { timeoutMs: 30_000 }).catch(async (error: unknown) => {
         const log = await exec(client, `tail -n 30 "$HOME/jupyter-${flavour}.log"`);
         throw new Error(`${error instanceof Error ? error.message : String(error)}\njupyter ${flavour} log:\n${log.stdout}`);
       });

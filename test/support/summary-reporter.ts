@@ -14,8 +14,8 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') counts.failed++;
         else counts.skipped++;
       }
-      // A file that failed to load has no tests but must not read as a pass.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) counts.failed++;
+      // A file that failed to load, or whose hooks failed (e.g. the leak check), must not read as a pass.
+      counts.failed += module.errors().length;
     }
     // Errors outside any test (setup, teardown, leak check) fail the run too.
     counts.failed += unhandledErrors.length;
