@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { BrowserWindow } from 'electron';
 import { assetPath, preloadPath, rendererLocation } from './paths';
 
@@ -33,8 +34,9 @@ export function isAppUrl(url: string): boolean {
   const location = rendererLocation();
   if (location.kind === 'url') return url.startsWith(location.url);
   try {
+    // Exactly the built index.html; its query and hash may vary.
     const parsed = new URL(url);
-    return parsed.protocol === 'file:' && decodeURIComponent(parsed.pathname).endsWith('/renderer/index.html');
+    return parsed.protocol === 'file:' && parsed.pathname === pathToFileURL(location.path).pathname;
   } catch {
     return false;
   }

@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { generateKeyPair, type KeyPair, type KeyType } from './keys';
 import { freePort } from './ports';
-import { descendantsOf, isAlive, listProcesses, runChecked, terminate } from './processes';
+import { descendantsOf, runChecked, terminate } from './processes';
 import { waitFor } from './wait';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
@@ -138,12 +138,6 @@ export class Sshd {
       rmSync(key.publicPath, { force: true });
     }
     this.hostKeys = await generateHostKeys(this.options.dir, types);
-  }
-
-  /** sshd processes serving established connections (children of the listener). */
-  sessionProcesses(): number[] {
-    const pid = this.child?.pid;
-    return pid === undefined ? [] : descendantsOf(pid, listProcesses()).filter((proc) => isAlive(proc.pid)).map((proc) => proc.pid);
   }
 
   private writeConfig(): void {
