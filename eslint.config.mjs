@@ -79,10 +79,12 @@ export default tseslint.config(
   },
   // Plain JS (this file, scripts): no type information.
   {
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
+  // bin/ is plain CommonJS run by node directly.
+  { files: ['bin/**/*.js'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 
   ...MAIN_FOLDERS.map(mainFolderConfig),
   {

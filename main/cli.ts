@@ -1,0 +1,22 @@
+/** The `porthole` command: the same engine as the app, for scripts and headless use. */
+import { Command } from 'commander';
+import { forwardCommand } from './cli/forward-command';
+
+export function buildProgram(): Command {
+  return new Command('porthole')
+    .description('Porthole: SSH tunnels to Jupyter on your cloud VM, without PuTTY or ssh -L.')
+    .version(process.env['npm_package_version'] ?? '0.1.0')
+    .addCommand(forwardCommand())
+    .showHelpAfterError();
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  await buildProgram().parseAsync([...argv]);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`porthole: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * What a long-running CLI command says: one JSON object per line on stdout with --json
+ * (for scripts), or short human lines on stderr. Errors always carry code and message.
+ */
+import type { PortholeErrorInfo } from '../shared/errors';
+
+export type CliEvent = Record<string, unknown> & { readonly event: string };
+
+export interface Reporter {
+  readonly json: boolean;
+  emit(event: CliEvent, human?: string): void;
+  error(error: PortholeErrorInfo): void;
+  say(line: string): void;
+}
+
+export function createReporter(json: boolean): Reporter {
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  return {
+    json,
+    say: json ? () => undefined : say,
+    emit(event, human) {
+      if (json) process.stdout.write(`${JSON.stringify(event)}\n`);
+      else if (human) say(human);
+    },
+    error(error) {
+      if (json) {
+        process.stdout.write(`${JSON.stringify({ event: 'error', code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) })}\n`);
+      } else {
+        say(`porthole: ${error.message}`);
+        if (error.hint) say(`  ${error.hint}`);
+        say(`  (${error.code})`);
+      }
+    },
+  };
+}
