@@ -5,14 +5,14 @@ import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { dataDir } from '../shared/data-dir';
-import { PortholeError, toErrorInfo } from '../shared/errors';
+import { PortholeError, toErrorInfo, type PortholeErrorInfo } from '../shared/errors';
 import { defaultAgent, type Identity } from '../ssh/auth';
 import { SshConnection } from '../ssh/connection';
 import { defaultKnownHostsFiles, HostKeyStore } from '../ssh/host-keys';
 import { parseDynamicForward, parseLocalForward, parseRemoteForward, type ForwardSpec } from '../tunnels/forward-spec';
 import { ForwardSet } from '../tunnels/forward-set';
 import { parseDestination, parseJumpList } from './destination';
-import { createReporter, type Reporter } from './reporter';
+import { createReporter } from './reporter';
 import { terminalPrompter } from './terminal-prompter';
 
 interface ForwardCommandOptions {
@@ -60,17 +60,21 @@ export function forwardCommand(): Command {
 
 async function runForward(destination: string, options: ForwardCommandOptions): Promise<number> {
   const reporter = createReporter(options.json);
+  // Handlers first: a signal that arrived before them would kill the process outright.
+  const stop = stopSignal();
   let connection: SshConnection | null = null;
   let forwards: ForwardSet | null = null;
-  let stopping = false;
+  const cleanUp = async () => {
+    await forwards?.close();
+    await connection?.dispose();
+  };
   try {
     const target = parseDestination(destination);
     const specs: ForwardSpec[] = [...options.local.map(parseLocalForward), ...options.remote.map(parseRemoteForward), ...options.dynamic.map(parseDynamicForward)];
     if (specs.length === 0) {
       throw new PortholeError({ code: 'cli.no-forwards', message: 'No forwards given.', hint: 'Add at least one, e.g. -L 8888:localhost:8888', retryable: false });
     }
-    const home = dataDir();
-    connection = new SshConnection({
+    const live = new SshConnection({
       target,
       jumps: options.jump ? parseJumpList(options.jump, target.username) : [],
       identities: await identities(options.identity),
@@ -79,56 +83,81 @@ async function runForward(destination: string, options: ForwardCommandOptions): 
       keyboardInteractive: true,
       hostKeys: new HostKeyStore({
         knownHostsFiles: options.knownHosts.length > 0 ? options.knownHosts : defaultKnownHostsFiles(),
-        trustStorePath: join(home, 'known_hosts'),
+        trustStorePath: join(dataDir(), 'known_hosts'),
       }),
       prompter: terminalPrompter({ acceptNewHostKey: options.acceptNewHostKey, interactive: Boolean(process.stdin.isTTY), say: reporter.say }),
       keepaliveIntervalMs: options.keepalive * 1000,
       keepaliveCountMax: options.keepaliveCount,
     });
-    await connection.start();
-    const opened = await ForwardSet.open(specs, connection, {
-      portFallback: options.nextFreePort ? 'next-free' : 'fail',
-      onRemoteError: (error) => reporter.error(error.toInfo()),
-    });
-    forwards = opened;
-    const described = opened.describe();
-    reporter.emit(
-      { event: 'ready', forwards: described.map(({ kind, ...rest }) => (kind === 'local' ? rest : { kind, ...rest })) },
-      described.map((f) => (f.kind === 'local' ? `Forwarding 127.0.0.1:${f.localPort} -> ${f.remoteHost}:${f.remotePort} via ${connection!.server}` : f.kind === 'remote' ? `Forwarding ${connection!.server}:${f.remotePort} -> ${f.localHost}:${f.localPort}` : `SOCKS5 proxy on 127.0.0.1:${f.localPort} via ${connection!.server}`)).join('\n'),
-    );
-
-    return await new Promise<number>((resolve) => {
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        void Promise.all([opened.close(), connection!.dispose()]).then(() => {
-          reporter.emit({ event: 'stopped', signal }, 'Stopped.');
-          resolve(0);
-        });
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      connection!.onStateChange((state) => {
-        if (state.kind === 'reconnecting') {
+    connection = live;
+    const failed = new Promise<PortholeErrorInfo>((resolve) => {
+      live.onStateChange((state) => {
+        if (state.kind === 'failed' && state.everReady) resolve(state.error);
+        else if (state.kind === 'reconnecting') {
           reporter.emit(
             { event: 'reconnecting', attempt: state.attempt, delayMs: state.delayMs, code: state.lastError.code, message: state.lastError.message },
             `${state.lastError.message} Reconnecting in ${(state.delayMs / 1000).toFixed(1)} s (attempt ${state.attempt})...`,
           );
-        } else if (state.kind === 'ready' && state.reconnected) {
-          reporter.emit({ event: 'reconnected', forwards: opened.describe().map(({ kind, ...rest }) => (kind === 'local' ? rest : { kind, ...rest })) }, 'Reconnected; forwards are back on the same ports.');
-        } else if (state.kind === 'failed' && !stopping) {
-          stopping = true;
-          reporter.error(state.error);
-          void Promise.all([opened.close(), connection!.dispose()]).then(() => resolve(1));
+        } else if (state.kind === 'ready' && state.reconnected && forwards) {
+          reporter.emit({ event: 'reconnected', forwards: forwardLines(forwards) }, 'Reconnected; forwards are back on the same ports.');
         }
       });
     });
+
+    const setUp = (async () => {
+      await live.start();
+      forwards = await ForwardSet.open(specs, live, {
+        portFallback: options.nextFreePort ? 'next-free' : 'fail',
+        onRemoteError: (error) => reporter.error(error.toInfo()),
+      });
+      reporter.emit({ event: 'ready', forwards: forwardLines(forwards) }, describeForwards(forwards, live.server));
+    })();
+    const first = await Promise.race([setUp.then(() => 'ready' as const), stop]);
+    if (first !== 'ready') {
+      // Stopped while connecting: a cancel, not a failure.
+      setUp.catch(() => undefined);
+      await cleanUp();
+      return 0;
+    }
+    const outcome = await Promise.race([stop, failed]);
+    await cleanUp();
+    if (typeof outcome === 'string') {
+      reporter.emit({ event: 'stopped', signal: outcome }, 'Stopped.');
+      return 0;
+    }
+    reporter.error(outcome);
+    return 1;
   } catch (error) {
     reporter.error(toErrorInfo(error));
-    await forwards?.close();
-    await connection?.dispose();
+    await cleanUp();
     return 1;
   }
+}
+
+/** Resolves with the name of the first SIGINT or SIGTERM. */
+function stopSignal(): Promise<'SIGINT' | 'SIGTERM'> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+/** The machine-readable forwards: local ones exactly as `{localPort, remoteHost, remotePort}`. */
+function forwardLines(forwards: ForwardSet): Record<string, unknown>[] {
+  return forwards.describe().map(({ kind, ...rest }) => (kind === 'local' ? rest : { kind, ...rest }));
+}
+
+function describeForwards(forwards: ForwardSet, server: string): string {
+  return forwards
+    .describe()
+    .map((f) =>
+      f.kind === 'local'
+        ? `Forwarding 127.0.0.1:${f.localPort} -> ${f.remoteHost}:${f.remotePort} via ${server}`
+        : f.kind === 'remote'
+          ? `Forwarding ${server}:${f.remotePort} -> ${f.localHost}:${f.localPort}`
+          : `SOCKS5 proxy on 127.0.0.1:${f.localPort} via ${server}`,
+    )
+    .join('\n');
 }
 
 async function identities(files: readonly string[]): Promise<Identity[]> {
@@ -147,4 +176,3 @@ async function identities(files: readonly string[]): Promise<Identity[]> {
   return Promise.all(defaults.map(async (file) => ({ label: basename(file), data: await readFile(file), optional: true })));
 }
 
-export type { Reporter };

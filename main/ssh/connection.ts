@@ -4,7 +4,7 @@
  * after a drop. The life cycle is decided by the pure machine in connection-state.ts; this
  * file only carries out its effects and reports what happened to it.
  */
-import type { Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { PortholeError, type PortholeErrorInfo } from '../shared/errors';
 import { AuthSequence, loadIdentities, type AuthOptions, type AuthPrompter, type Identity, type LoadedIdentity } from './auth';
@@ -62,6 +62,8 @@ export class SshConnection {
   /** Passwords that worked, per hop, reused on reconnect (memory only). */
   private readonly remembered = new Map<string, { password?: string }>();
   private disposed: Promise<void> | null = null;
+  /** Channels opened through this connection and still open. */
+  private readonly channels = new Set<ClientChannel>();
   readonly server: string;
 
   constructor(private readonly options: SshConnectionOptions) {
@@ -119,14 +121,24 @@ export class SshConnection {
     return this.state.kind === 'ready' ? (this.chain.at(-1) ?? null) : null;
   }
 
+  /** Channels opened through this connection that are not finished yet (diagnostics, leak tests). */
+  get openChannelCount(): number {
+    return this.channels.size;
+  }
+
   /** Opens a direct-tcpip channel to host:port as seen from the target. */
   openChannel(target: { host: string; port: number }, origin: { host: string; port: number } = { host: '127.0.0.1', port: 0 }): Promise<ClientChannel> {
     const client = this.client;
     if (client === null) return Promise.reject(notReadyError(this.server));
     return new Promise((resolve, reject) => {
       client.forwardOut(origin.host, origin.port, target.host, target.port, (error, channel) => {
-        if (error) reject(classifyChannelOpenError(error, target, this.server));
-        else resolve(channel);
+        if (error) {
+          reject(classifyChannelOpenError(error, target, this.server));
+          return;
+        }
+        this.channels.add(channel);
+        channel.once('close', () => this.channels.delete(channel));
+        resolve(channel);
       });
     });
   }
@@ -160,6 +172,7 @@ export class SshConnection {
         const clients = this.chain;
         this.chain = [];
         this.attemptId++;
+        this.failChannels();
         void endChain(clients);
         break;
       }
@@ -177,6 +190,20 @@ export class SshConnection {
         void this.probe();
         break;
     }
+  }
+
+  /**
+   * When the transport goes, ssh2 ends each channel's readable side but leaves its writable
+   * side waiting forever, so a client still sending would hang. Fail them instead, through
+   * the base stream's destroy (ssh2's override ignores the error).
+   */
+  private failChannels(): void {
+    const lost = Object.assign(new Error(`The connection to ${this.server} was lost.`), { code: 'ECONNRESET' });
+    for (const channel of this.channels) {
+      // Only hand the error to channels someone listens on: an unheard 'error' would crash.
+      Duplex.prototype.destroy.call(channel, channel.listenerCount('error') > 0 ? lost : undefined);
+    }
+    this.channels.clear();
   }
 
   private clearRetry(): void {

@@ -55,7 +55,11 @@ export class HostKeyStore {
       case 'trusted':
         return { kind: 'trusted' };
       case 'unknown':
-        return { kind: 'unknown', key, otherKeyTypesKnown: [...new Set(verdict.otherKeyTypesKnown.map((e) => e.keyType))] };
+        // Like OpenSSH: when keys of other types are on record for this host, a key of a new
+        // type is a changed identity, not a new host. (Porthole offers the recorded types
+        // first, so an honest server presents one of them.)
+        if (verdict.otherKeyTypesKnown.length > 0) return { kind: 'refused', error: changedError(server, key, verdict.otherKeyTypesKnown) };
+        return { kind: 'unknown', key, otherKeyTypesKnown: [] };
       case 'revoked':
         return {
           kind: 'refused',
@@ -66,18 +70,8 @@ export class HostKeyStore {
             retryable: false,
           }),
         };
-      case 'changed': {
-        const recorded = verdict.recorded.map((e) => `${e.fingerprint} (${e.file} line ${e.line})`).join(', ');
-        return {
-          kind: 'refused',
-          error: new PortholeError({
-            code: 'ssh.hostkey-changed',
-            message: `The host key of ${server} has changed since your last visit. It now presents ${keyType} ${key.fingerprint}; the key on record is ${recorded}. Porthole stopped before sending any password or key.`,
-            hint: 'If the machine was rebuilt or its IP now belongs to another VM, remove the old entry and connect again. Otherwise someone may be intercepting the connection: do not connect.',
-            retryable: false,
-          }),
-        };
-      }
+      case 'changed':
+        return { kind: 'refused', error: changedError(server, key, verdict.recorded) };
     }
   }
 
@@ -86,6 +80,16 @@ export class HostKeyStore {
     await mkdir(dirname(this.sources.trustStorePath), { recursive: true, mode: 0o700 });
     await appendFile(this.sources.trustStorePath, `${formatKnownHostsLine(host, port, key.keyType, key.keyBlob)}\n`, { mode: 0o600 });
   }
+}
+
+function changedError(server: string, key: PresentedKey, recorded: readonly KnownHostEntry[]): PortholeError {
+  const onRecord = recorded.map((e) => `${e.keyType} ${e.fingerprint} (${e.file} line ${e.line})`).join(', ');
+  return new PortholeError({
+    code: 'ssh.hostkey-changed',
+    message: `The host key of ${server} has changed since your last visit. It now presents ${key.keyType} ${key.fingerprint}; on record: ${onRecord}. Porthole stopped before sending any password or key.`,
+    hint: 'If the machine was rebuilt or its IP now belongs to another VM, remove the old entry and connect again. Otherwise someone may be intercepting the connection: do not connect.',
+    retryable: false,
+  });
 }
 
 export function unknownHostKeyError(server: string, key: PresentedKey): PortholeError {

@@ -172,15 +172,16 @@ function parseLine(text: string, file: string, line: number): KnownHostEntry | n
   const split = splitMarker(trimmed);
   const [hostPatterns, typeWord, base64] = split === undefined ? [] : fieldsOf(split.rest);
   if (split === undefined || hostPatterns === undefined || typeWord === undefined || base64 === undefined) return null;
-  // OpenSSH: a '#' where the key type should be means the line was cut short.
-  if (typeWord.startsWith('#')) return null;
   const keyBlob = decodeBase64Strict(base64);
   const keyType = keyBlob === null ? null : validKeyType(keyBlob);
   if (keyBlob === null || keyType === null || !typeWordFits(typeWord, keyType)) return null;
   return { file, line, marker: split.marker, hostPatterns, keyType, keyBlob, fingerprint: sha256Fingerprint(keyBlob) };
 }
 
-/** Parses one known_hosts file's text; skips blank lines, comments and malformed lines (never throws). */
+/**
+ * Parses one known_hosts file's text; skips blank lines, comments and malformed lines (never throws).
+ * A leading UTF-8 BOM is kept, as OpenSSH keeps it: the first line's host then matches nothing.
+ */
 export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
   const entries: KnownHostEntry[] = [];
   text.split('\n').forEach((raw, index) => {
@@ -213,8 +214,8 @@ export function knownHostsName(host: string, port: number): string {
 
 /**
  * OpenSSH's match_pattern: '*' matches any run of characters, '?' exactly one, nothing else
- * is special (so '[' and ']' are literal). Greedy with one backtrack point, so it stays
- * linear-ish on hostile patterns where OpenSSH's recursive version would be exponential.
+ * is special (so '[' and ']' are literal). Greedy with one backtrack point: at worst
+ * O(text × pattern) on hostile patterns, where OpenSSH's recursive version is exponential.
  */
 function globMatches(text: string, pattern: string): boolean {
   let t = 0;
@@ -267,7 +268,7 @@ const SHA1_BYTES = 20;
 function hashedFieldMatches(field: string, name: string): boolean {
   const parts = /^\|1\|([^|]+)\|/.exec(field);
   const salt = parts?.[1] === undefined ? null : decodeBase64Strict(parts[1]);
-  if (salt === null) return false;
+  if (salt === null || salt.length !== SHA1_BYTES) return false;
   const hash = createHmac('sha1', salt).update(name).digest('base64');
   return field === `|1|${salt.toString('base64')}|${hash}`;
 }

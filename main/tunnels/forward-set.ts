@@ -6,6 +6,22 @@ import type { ForwardSpec } from './forward-spec';
 import { LocalForward, type ForwardOptions } from './local-forward';
 import { RemoteForward } from './remote-forward';
 
+/**
+ * Opens (and at once closes) one channel to the target, so a server that forbids forwarding
+ * is reported when the forward is set up rather than on the browser's first request.
+ * Nothing listening there yet is fine: the service (Jupyter) may start later.
+ */
+async function probeForwarding(connection: SshConnection, target: { host: string; port: number }): Promise<void> {
+  try {
+    const channel = await connection.openChannel(target);
+    // Drain it, so ssh2 can finish the channel and emit 'close'.
+    channel.resume();
+    channel.destroy();
+  } catch (error) {
+    if ((error as PortholeError).code === 'tunnel.forwarding-refused') throw error;
+  }
+}
+
 export type ForwardInfo =
   | { readonly kind: 'local'; readonly localPort: number; readonly remoteHost: string; readonly remotePort: number }
   | { readonly kind: 'remote'; readonly remotePort: number; readonly localHost: string; readonly localPort: number }
@@ -25,6 +41,7 @@ export class ForwardSet {
       for (const spec of specs) {
         switch (spec.kind) {
           case 'local':
+            await probeForwarding(connection, { host: spec.remoteHost, port: spec.remotePort });
             opened.push(await LocalForward.open(spec, connection, options));
             break;
           case 'remote':

@@ -55,17 +55,19 @@ interface Field {
   readonly bracketed: boolean;
 }
 
-export function parseLocalForward(text: string): ForwardSpec {
+// Each parser returns its own member of the union (still a ForwardSpec), so callers that
+// need, say, a local forward can pass the result on without a cast.
+export function parseLocalForward(text: string): Extract<ForwardSpec, { kind: 'local' }> {
   const [bindHost, bindPort, remoteHost, remotePort] = parseParts(text, 'local');
   return { kind: 'local', bindHost, bindPort, remoteHost, remotePort };
 }
 
-export function parseRemoteForward(text: string): ForwardSpec {
+export function parseRemoteForward(text: string): Extract<ForwardSpec, { kind: 'remote' }> {
   const [bindHost, bindPort, localHost, localPort] = parseParts(text, 'remote');
   return { kind: 'remote', bindHost, bindPort, localHost, localPort };
 }
 
-export function parseDynamicForward(text: string): ForwardSpec {
+export function parseDynamicForward(text: string): Extract<ForwardSpec, { kind: 'dynamic' }> {
   const [bindHost, bindPort] = parseParts(text, 'dynamic');
   return { kind: 'dynamic', bindHost, bindPort };
 }

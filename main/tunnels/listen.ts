@@ -28,7 +28,8 @@ export async function listenLocal(host: string, port: number, fallback: PortFall
 
 function tryListen(host: string, port: number, onConnection: (socket: Socket) => void): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer({ noDelay: true }, onConnection);
+    // allowHalfOpen: a client that has finished sending still gets the rest of the answer.
+    const server = createServer({ noDelay: true, allowHalfOpen: true }, onConnection);
     server.once('error', reject);
     // exclusive: never share the port with another process's listener.
     server.listen({ host, port, exclusive: true }, () => {

@@ -27,6 +27,8 @@ export interface ForwardOptions {
 }
 
 export const DEFAULT_WAIT_FOR_LINK_MS = 10_000;
+/** A client that never hangs up after our clean close is cut off after this. */
+const CLOSE_GRACE_MS = 5_000;
 
 export class LocalForward {
   private readonly pairs = new Set<() => void>();
@@ -81,8 +83,11 @@ export class LocalForward {
         },
         (error: unknown) => {
           this.waiting.delete(socket);
-          // A clean close (FIN), so the client sees "connection closed", not a hang.
+          // A clean close (FIN), so the client sees "connection closed", not a hang. Unread
+          // bytes are drained first: closing with unread data would send a reset instead.
+          socket.resume();
           socket.end();
+          setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
           options.onConnectionError?.(error);
         },
       );

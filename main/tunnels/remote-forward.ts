@@ -27,6 +27,8 @@ export class RemoteForward {
   ) {
     this.unsubscribe = connection.onStateChange((state: ConnectionState) => {
       if (state.kind === 'ready') void this.bind().catch(onError);
+      // The link is gone: its channels are dead, so end their local sockets now.
+      else for (const destroy of [...this.pairs]) destroy();
     });
   }
 

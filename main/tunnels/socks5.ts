@@ -252,12 +252,16 @@ class SocksPair {
     this.stopHandshake();
     clearTimeout(this.timer);
     this.socket.pause();
-    this.open(request).then(
-      (upstream) => this.attach(upstream, rest),
-      (error: unknown) => {
-        if (!this.closed) this.replyAndClose(socks5Reply(replyCodeFor(error)));
-      },
-    );
+    // Wrapped so an `open` that throws synchronously still becomes a failure reply, not a
+    // crash inside the socket's 'data' handler.
+    new Promise<Duplex>((resolve) => resolve(this.open(request)))
+      .then(
+        (upstream) => this.attach(upstream, rest),
+        (error: unknown) => {
+          if (!this.closed) this.replyAndClose(socks5Reply(replyCodeFor(error)));
+        },
+      )
+      .catch(() => this.destroyBoth());
   }
 
   private attach(upstream: Duplex, rest: Buffer): void {
@@ -280,7 +284,8 @@ class SocksPair {
    * the client, whose further bytes have nowhere to go. Without an end, upstream was cut off.
    */
   private onUpstreamClose(upstream: Duplex): void {
-    if (true) {
+    if (this.closed) return;
+    if (!upstream.readableEnded) {
       this.destroyBoth();
       return;
     }

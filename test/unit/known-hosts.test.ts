@@ -3,6 +3,7 @@
  * ssh-keygen, hashed files from `ssh-keygen -H`, and which lines match a host is compared
  * with what `ssh-keygen -F` finds in the same file.
  */
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,7 @@ beforeAll(async () => {
     generateKeyPair(dir, 'rsa2', { type: 'rsa' }),
     generateKeyPair(dir, 'ca'),
   ]);
-  keys = { ed: ed!, ed2: ed2!, ed3: ed3!, ecdsa: ecdsa!, ecdsa384: ecdsa384!, rsa: rsa!, rsa2: rsa2!, ca: ca! };
+  keys = { ed, ed2, ed3, ecdsa, ecdsa384, rsa, rsa2, ca };
 }, 60_000);
 
 // --- helpers -------------------------------------------------------------------------------
@@ -78,7 +79,12 @@ function blobFields(blob: Buffer): Buffer[] {
 }
 
 function blobOfFields(fields: readonly Buffer[]): string {
-  return Buffer.concat(fields.flatMap((field) => [Buffer.from([0, 0, 0, 0].map((_b, i) => (field.length >>> (24 - 8 * i)) & 0xff)), field])).toString('base64');
+  const lengthPrefix = (field: Buffer): Buffer => {
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(field.length);
+    return prefix;
+  };
+  return Buffer.concat(fields.flatMap((field) => [lengthPrefix(field), field])).toString('base64');
 }
 
 let fileCounter = 0;
@@ -183,10 +189,14 @@ describe('parseKnownHosts', () => {
       `@revoked\tm.example ${key}`,
       `@revoked\tm.example\t${key.replace(' ', '\t')}`,
       `@cert-authority m.example ${key}`,
+      // A host field may not start with '@': it would be read as a (second) marker.
+      `@m.example ${key}`,
+      `@revoked @m.example ${key}`,
     ];
     const file = writeKnownHosts(lines);
     expect(parseFile(file).map((e) => e.line)).toEqual([6, 7]);
     expect(await sshKeygenFind('m.example', file)).toEqual([6, 7]);
+    expect(await sshKeygenFind('@m.example', file)).toEqual([]);
   });
 
   it('accepts rsa-sha2-256/512 as the type word of an ssh-rsa key, like ssh-keygen -l does, and reports ssh-rsa', async () => {
@@ -367,6 +377,16 @@ describe('entryMatchesHost on hashed files (ssh-keygen -H)', () => {
     expect(checkHostKey(entries, '127.0.0.1', 2222, presented(keys.ecdsa))).toMatchObject({ kind: 'trusted', entry: { fingerprint: keys.ecdsa.fingerprint } });
     expect(checkHostKey(entries, 'myhost.example', 22, presented(keys.ed))).toMatchObject({ kind: 'trusted', entry: { fingerprint: keys.ed.fingerprint } });
     expect(checkHostKey(entries, '127.0.0.1', 22, presented(keys.ed2))).toEqual({ kind: 'unknown', otherKeyTypesKnown: [] });
+  });
+
+  it('does not match a hashed field whose salt is not 20 bytes, even with the right HMAC (nor does ssh-keygen -F)', async () => {
+    const salt = Buffer.alloc(16, 7);
+    const field = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update('short-salt.example').digest('base64')}`;
+    const file = writeKnownHosts([`${field} ${keyField(keys.ed)}`]);
+    const [entry] = parseFile(file);
+    expect(entry?.hostPatterns).toBe(field);
+    expect(entryMatchesHost(entry!, 'short-salt.example', 22)).toBe(false);
+    expect(await sshKeygenFind('short-salt.example', file)).toEqual([]);
   });
 
   it('does not match a hashed field whose hash was tampered with', () => {

@@ -306,14 +306,17 @@ function connectDirect(request: Socks5Request, opened?: Socket[]): Promise<Duple
 
 /** Buffers a client socket's input so tests can await exact byte counts or the close. */
 class Client {
-  private buffered = Buffer.alloc(0);
+  // A list, joined only when read: concatenating per chunk is quadratic on tens of MiB.
+  private chunks: Buffer[] = [];
+  private length = 0;
   private wake: (() => void) | undefined;
   private closedFlag = false;
   readonly closed: Promise<void>;
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
-      this.buffered = Buffer.concat([this.buffered, chunk]);
+      this.chunks.push(chunk);
+      this.length += chunk.length;
       this.wake?.();
     });
     socket.on('error', () => undefined); // the close event is what tests look at
@@ -326,27 +329,38 @@ class Client {
     );
   }
 
-  static async connect(port: number): Promise<Client> {
-    const socket = net.connect(port, '127.0.0.1');
+  /** `allowHalfOpen` keeps our sending side open after the server's FIN, so only the server can close. */
+  static async connect(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<Client> {
+    const socket = net.connect({ port, host: '127.0.0.1', ...options });
     cleanup.push(() => void socket.destroy());
     await once(socket, 'connect');
     return new Client(socket);
   }
 
   async read(count: number): Promise<Buffer> {
-    while (this.buffered.length < count) {
-      if (this.closedFlag) throw new Error(`connection closed after ${this.buffered.length} of ${count} bytes`);
+    while (this.length < count) {
+      if (this.closedFlag) throw new Error(`connection closed after ${this.length} of ${count} bytes`);
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
-    const bytes = this.buffered.subarray(0, count);
-    this.buffered = this.buffered.subarray(count);
-    return bytes;
+    const all = this.take();
+    this.chunks = all.length > count ? [all.subarray(count)] : [];
+    this.length = all.length - count;
+    return all.subarray(0, count);
   }
 
   /** Everything until the server closes. */
   async readToClose(): Promise<Buffer> {
     await this.closed;
-    return this.buffered;
+    return this.take();
+  }
+
+  /** Everything received so far. */
+  received(): Buffer {
+    return this.take();
+  }
+
+  private take(): Buffer {
+    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
   }
 
   /** Greeting + CONNECT; returns the 10-byte reply. */
@@ -402,22 +416,27 @@ describe('serveSocks5 over real sockets', () => {
     expect((await client.readToClose()).equals(data)).toBe(true);
   });
 
-  it('delivers everything upstream sent before closing, even to a client that reads slowly', async () => {
-    // One big chunk then end: upstream closes while most of it still waits in the client socket.
-    const upstream = new Duplex({ read: () => undefined, write: (_chunk, _encoding, done) => done(), allowHalfOpen: false });
-    const socksPort = await startSocks(() => Promise.resolve(upstream));
-    const client = await Client.connect(socksPort);
-    expect(await client.handshake(requestDomain('bulk.example', 80))).toEqual(socks5Reply(0x00));
-    client.socket.pause();
+  it('delivers everything upstream sent before it closed, then closes even a half-open client', async () => {
+    // Upstream holds 32 MiB and its end before we even pipe: it closes at once, while most of
+    // the data still waits in the client socket's write queue.
     const data = randomBytes(32 * MiB);
-    const upstreamClosed = once(upstream, 'close');
+    const upstream = new Duplex({ read: () => undefined, write: (_chunk, _encoding, done) => done(), allowHalfOpen: false });
     upstream.push(data);
     upstream.push(null);
+    const upstreamClosed = once(upstream, 'close');
+    const socks = await startSocksServer(() => Promise.resolve(upstream));
+    const client = await Client.connect(socks.port, { allowHalfOpen: true });
+    const ended = once(client.socket, 'end');
+    client.socket.write(Buffer.concat([GREETING, requestDomain('bulk.example', 80)]));
+    await ended;
     await upstreamClosed;
-    client.socket.resume();
-    const received = await client.readToClose();
-    expect(received.length).toBe(data.length);
-    expect(received.equals(data)).toBe(true);
+    // A half-open client cannot see the full close until it writes, so watch our side of it.
+    const serverSide = socks.accepted[0]!;
+    if (!serverSide.closed) await once(serverSide, 'close');
+    const received = client.received();
+    expect(received.subarray(0, 12)).toEqual(Buffer.concat([NO_AUTH_REPLY, socks5Reply(0x00)]));
+    expect(received.length - 12).toBe(data.length);
+    expect(received.subarray(12).equals(data)).toBe(true);
   });
 
   it('replies 0x05 (connection refused) for a closed port', async () => {
@@ -440,6 +459,15 @@ describe('serveSocks5 over real sockets', () => {
     const socksPort = await startSocks(() => Promise.reject(error));
     const client = await Client.connect(socksPort);
     expect(await client.handshake(requestDomain('anything', 1))).toEqual(socks5Reply(code));
+    await client.closed;
+  });
+
+  it('an open that throws instead of rejecting still gets a 0x01 reply', async () => {
+    const socksPort = await startSocks(() => {
+      throw new Error('thrown synchronously');
+    });
+    const client = await Client.connect(socksPort);
+    expect(await client.handshake(requestIPv4('127.0.0.1', 9))).toEqual(socks5Reply(0x01));
     await client.closed;
   });
 
@@ -517,6 +545,13 @@ describe('serveSocks5 over real sockets', () => {
     // Both stalled clients outlived the timeout, so the finished one has too.
     const data = randomBytes(1024);
     expect((await finished.echo(data)).equals(data)).toBe(true);
+  });
+
+  it('closes a client that half-closes in the middle of the handshake, without waiting for the timeout', async () => {
+    const socksPort = await startSocks(() => Promise.reject(new Error('must not be called')));
+    const client = await Client.connect(socksPort, { allowHalfOpen: true });
+    client.socket.end(Buffer.from([5, 1]));
+    await client.closed; // the default 10 s timeout is longer than the test's own 5 s limit
   });
 
   it('the handshake timeout does not cut off a slow open, which still gets its reply', async () => {

@@ -1,0 +1,227 @@
+/**
+ * Forwards through a real sshd: integrity, reconnect on the same local port, clean closes
+ * during an outage, concurrency, error isolation, keepalive, and every failure a user meets.
+ */
+import { randomBytes, createHash } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SshConnection } from '../../main/ssh/connection';
+import { ForwardSet } from '../../main/tunnels/forward-set';
+import { parseDynamicForward, parseLocalForward, parseRemoteForward } from '../../main/tunnels/forward-spec';
+import { LocalForward } from '../../main/tunnels/local-forward';
+import { startTestHost } from '../env/host';
+import { descendantsOf, signal } from '../env/processes';
+import { exec } from '../env/ssh-client';
+import { waitFor } from '../env/wait';
+import { outcomeOf, roundTrip } from './support/client';
+import { connectionTo } from './support/connect';
+import { echoServer, hashServer, type RunningServer } from './support/servers';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+function later<T extends { close?: () => Promise<unknown>; stop?: () => Promise<unknown>; dispose?: () => Promise<unknown> }>(thing: T): T {
+  cleanups.push(() => (thing.dispose ?? thing.close ?? thing.stop)!.call(thing));
+  return thing;
+}
+async function setup(options: Parameters<typeof startTestHost>[0] = {}, connectionOptions: Parameters<typeof connectionTo>[1] = {}) {
+  const host = later(await startTestHost(options));
+  const connection = later(connectionTo(host, connectionOptions));
+  await connection.start();
+  return { host, connection };
+}
+async function forwardTo(connection: SshConnection, server: RunningServer, options: Parameters<typeof LocalForward.open>[2] = {}): Promise<LocalForward> {
+  return later(await LocalForward.open(parseLocalForward(`0:127.0.0.1:${server.port}`), connection, options));
+}
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('local forwards', () => {
+  it('carries a large random payload byte-identical', async () => {
+    const { connection } = await setup();
+    const sink = later(await hashServer());
+    const forward = await forwardTo(connection, sink);
+    const payload = randomBytes(48 * 1024 * 1024);
+    const answer = await roundTrip(forward.localPort, payload, 60_000);
+    expect(answer.toString()).toBe(sha256(payload));
+  });
+
+  it('binds 127.0.0.1 by default', async () => {
+    const { connection } = await setup();
+    const forward = await forwardTo(connection, later(await echoServer()));
+    expect(forward.spec.bindHost).toBe('127.0.0.1');
+  });
+
+  it('serves 200 concurrent connections through one forward', async () => {
+    const { connection } = await setup();
+    const forward = await forwardTo(connection, later(await echoServer()));
+    const payloads = Array.from({ length: 200 }, () => randomBytes(16 * 1024));
+    const answers = await Promise.all(payloads.map((p) => roundTrip(forward.localPort, p)));
+    expect(answers.map(sha256)).toEqual(payloads.map(sha256));
+    // Every channel is finished afterwards: nothing accumulates over a long session.
+    await waitFor('all channels to finish', () => connection.openChannelCount === 0 && forward.activeConnections === 0);
+  });
+
+  it('an error on one forwarded connection closes that connection only', async () => {
+    const { connection } = await setup();
+    const forward = await forwardTo(connection, later(await echoServer()));
+    const survivor = connect({ host: '127.0.0.1', port: forward.localPort });
+    const victim = connect({ host: '127.0.0.1', port: forward.localPort });
+    await waitFor('both connections paired', () => forward.activeConnections === 2);
+    victim.resetAndDestroy();
+    await waitFor('the reset connection to be dropped', () => forward.activeConnections === 1);
+    const echoed = new Promise<string>((resolve) => survivor.once('data', (d: Buffer) => resolve(d.toString())));
+    survivor.write('still here');
+    expect(await echoed).toBe('still here');
+    survivor.destroy();
+  });
+
+  it('reconnects after sshd dies mid-transfer and serves again on the SAME local port; clients during the outage get a clean close', async () => {
+    const { host, connection } = await setup();
+    const sink = later(await hashServer());
+    const forward = await forwardTo(connection, sink, { waitForLinkMs: 300 });
+    const port = forward.localPort;
+    const states: string[] = [];
+    connection.onStateChange((state) => states.push(state.kind));
+
+    // A transfer in flight when the server goes away settles (error or close), never hangs.
+    const inFlight = roundTrip(port, randomBytes(256 * 1024 * 1024), 30_000).then(
+      () => 'settled',
+      (error: Error) => (/no answer/.test(error.message) ? 'hung' : 'settled'),
+    );
+    await waitFor('the transfer to be under way', () => forward.activeConnections === 1);
+    await host.sshd.stop();
+    expect(await inFlight).toBe('settled');
+    await waitFor('reconnecting', () => connection.snapshot().kind === 'reconnecting');
+
+    expect(await outcomeOf(port, 'hello?', 10_000)).toBe('closed');
+
+    await host.sshd.start();
+    await connection.whenReady(15_000);
+    expect(connection.snapshot()).toMatchObject({ kind: 'ready', reconnected: true });
+    expect(forward.localPort).toBe(port);
+    const payload = randomBytes(1024 * 1024);
+    expect((await roundTrip(port, payload)).toString()).toBe(sha256(payload));
+    expect(states).toContain('reconnecting');
+  });
+
+  it('resume() reconnects at once instead of waiting out the backoff', async () => {
+    const { host, connection } = await setup({}, { backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, factor: 1, jitter: 0 } });
+    await host.sshd.stop();
+    await waitFor('reconnecting', () => connection.snapshot().kind === 'reconnecting');
+    await host.sshd.start();
+    connection.resume();
+    await connection.whenReady(10_000);
+    expect(connection.snapshot().kind).toBe('ready');
+  });
+
+  it('detects a silent dead link by keepalive and reconnects', async () => {
+    const { host, connection } = await setup({}, { keepaliveIntervalMs: 200, keepaliveCountMax: 2 });
+    // Freeze the sshd processes serving this connection: the TCP link stays open but silent,
+    // as when Wi-Fi drops. The listener stays alive, so the reconnect can succeed.
+    const frozen = descendantsOf(host.sshd.pid!).map((p) => p.pid);
+    expect(frozen.length).toBeGreaterThan(0);
+    for (const pid of frozen) signal(pid, 'SIGSTOP');
+    cleanups.push(async () => frozen.forEach((pid) => signal(pid, 'SIGCONT')));
+    const started = Date.now();
+    await waitFor('keepalive to notice', () => connection.snapshot().kind !== 'ready', { timeoutMs: 5_000 });
+    const detectedMs = Date.now() - started;
+    expect(connection.snapshot()).toMatchObject({ kind: 'reconnecting', lastError: { code: 'ssh.connection-lost' } });
+    expect(detectedMs).toBeLessThan(5_000);
+    await connection.whenReady(10_000);
+    for (const pid of frozen) signal(pid, 'SIGKILL');
+  });
+});
+
+describe('forward errors', () => {
+  it('a busy local port gives tunnel.port-in-use naming the port, or the next free one on request', async () => {
+    const { connection } = await setup();
+    const echo = later(await echoServer());
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => squatter.close(resolve)));
+    const busy = (squatter.address() as AddressInfo).port;
+    const spec = parseLocalForward(`${busy}:127.0.0.1:${echo.port}`);
+    const error = await LocalForward.open(spec, connection).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'tunnel.port-in-use' });
+    expect((error as Error).message).toContain(String(busy));
+
+    const moved = later(await LocalForward.open(spec, connection, { portFallback: 'next-free' }));
+    expect(moved.localPort).toBeGreaterThan(busy);
+    expect((await roundTrip(moved.localPort, 'ping')).toString()).toBe('ping');
+  });
+
+  it('a server with AllowTcpForwarding no gives tunnel.forwarding-refused when the forward is opened', async () => {
+    const { connection } = await setup({ allowTcpForwarding: 'no' });
+    const error = await ForwardSet.open([parseLocalForward('0:127.0.0.1:8888')], connection).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'tunnel.forwarding-refused' });
+    expect((error as { hint: string }).hint).toContain('AllowTcpForwarding');
+  });
+
+  it('nothing listening at the target: the client gets a clean close and the error is reported', async () => {
+    const { connection } = await setup();
+    const errors: unknown[] = [];
+    const closedPort = (await echoServer().then(async (s) => (await s.close(), s.port)));
+    const forward = later(await LocalForward.open(parseLocalForward(`0:127.0.0.1:${closedPort}`), connection, { onConnectionError: (e) => errors.push(e) }));
+    expect(await outcomeOf(forward.localPort, 'x', 5_000)).toBe('closed');
+    expect(errors).toEqual([expect.objectContaining({ code: 'tunnel.target-unreachable' })]);
+  });
+
+  it('an unknown host name gives ssh.dns-failed; a closed port gives ssh.connection-refused', async () => {
+    const host = later(await startTestHost());
+    const dns = connectionTo(host, { target: { host: 'no-such-host.invalid', port: 22, username: 'x' } });
+    await expect(dns.start()).rejects.toMatchObject({ code: 'ssh.dns-failed' });
+    const closedPort = (await echoServer().then(async (s) => (await s.close(), s.port)));
+    const refused = connectionTo(host, { target: { host: '127.0.0.1', port: closedPort, username: 'x' } });
+    await expect(refused.start()).rejects.toMatchObject({ code: 'ssh.connection-refused' });
+  });
+});
+
+describe('remote and dynamic forwards', () => {
+  it('-R: a port on the server reaches a service here, and comes back after a reconnect', async () => {
+    const { host, connection } = await setup();
+    const echo = later(await echoServer());
+    const forwards = later(await ForwardSet.open([parseRemoteForward(`0:127.0.0.1:${echo.port}`)], connection));
+    const [info] = forwards.describe();
+    expect(info).toMatchObject({ kind: 'remote', localPort: echo.port });
+    const remotePort = (info as { remotePort: number }).remotePort;
+    expect(remotePort).toBeGreaterThan(0);
+    const viaServer = () => exec(connection.client!, `bash -c 'exec 3<>/dev/tcp/127.0.0.1/${remotePort}; echo ping >&3; head -c 5 <&3'`);
+    expect((await viaServer()).stdout).toBe('ping\n');
+
+    await host.sshd.stop();
+    await waitFor('reconnecting', () => connection.snapshot().kind === 'reconnecting');
+    await host.sshd.start();
+    await connection.whenReady(15_000);
+    await waitFor('the remote port to be bound again', async () => (await viaServer()).stdout === 'ping\n', { timeoutMs: 10_000 });
+  });
+
+  it('-D: a SOCKS5 proxy whose connections leave from the server', async () => {
+    const { connection } = await setup();
+    const echo = later(await echoServer());
+    const forwards = later(await ForwardSet.open([parseDynamicForward('0')], connection));
+    const [info] = forwards.describe();
+    const socket = connect({ host: '127.0.0.1', port: (info as { localPort: number }).localPort });
+    const read = (n: number) =>
+      new Promise<Buffer>((resolve) => {
+        let buffer = Buffer.alloc(0);
+        const onData = (chunk: Buffer) => {
+          buffer = Buffer.concat([buffer, chunk]);
+          if (buffer.length >= n) {
+            socket.off('data', onData);
+            resolve(buffer);
+          }
+        };
+        socket.on('data', onData);
+      });
+    socket.write(Buffer.from([5, 1, 0]));
+    expect([...(await read(2))]).toEqual([5, 0]);
+    const port = Buffer.alloc(2);
+    port.writeUInt16BE(echo.port);
+    socket.write(Buffer.concat([Buffer.from([5, 1, 0, 1, 127, 0, 0, 1]), port]));
+    expect((await read(10))[1]).toBe(0);
+    socket.write('through socks');
+    expect((await read(13)).toString()).toBe('through socks');
+    socket.destroy();
+  });
+});
