@@ -1,12 +1,14 @@
 /** The `porthole` command: the same engine as the app, for scripts and headless use. */
 import { Command } from 'commander';
 import { forwardCommand } from './cli/forward-command';
+import { notebookCommand } from './cli/notebook-command';
 
 export function buildProgram(): Command {
   return new Command('porthole')
     .description('Porthole: SSH tunnels to Jupyter on your cloud VM, without PuTTY or ssh -L.')
     .version(process.env['npm_package_version'] ?? '0.1.0')
     .addCommand(forwardCommand())
+    .addCommand(notebookCommand())
     .showHelpAfterError();
 }
 

@@ -177,6 +177,19 @@ describe('host key verification', () => {
   });
 });
 
+it('treats a key of a new type, when another type is on record, as a changed key (as OpenSSH does)', async () => {
+  const h = await host({ hostKeyTypes: ['ed25519'] });
+  await h.sshd.stop();
+  await h.sshd.regenerateHostKeys(['ecdsa']);
+  await h.sshd.start();
+  const prompter = scriptedPrompter({ acceptHostKey: true });
+  const error = await track(connectionTo(h, { prompter })).start().catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: 'ssh.hostkey-changed' });
+  expect((error as Error).message).toMatch(/presents ecdsa-sha2-nistp256 SHA256:.*on record: ssh-ed25519 SHA256:/);
+  expect(prompter.asked).toEqual([]);
+  expect(h.sshd.log()).not.toMatch(AUTH_ATTEMPT);
+});
+
 describe('jump hosts', () => {
   it('reaches the target through two jump hosts, verifying each hop', async () => {
     const [jump1, jump2, target] = [await host(), await host(), await host()];

@@ -1,0 +1,87 @@
+/** The SSH options `forward` and `notebook` share, and the connection they describe. */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { dataDir } from '../shared/data-dir';
+import { PortholeError } from '../shared/errors';
+import { defaultAgent, type Identity } from '../ssh/auth';
+import { SshConnection } from '../ssh/connection';
+import { defaultKnownHostsFiles, HostKeyStore } from '../ssh/host-keys';
+import { parseDestination, parseJumpList } from './destination';
+import type { Reporter } from './reporter';
+import { terminalPrompter } from './terminal-prompter';
+
+export interface ConnectionCliOptions {
+  identity: string[];
+  jump?: string;
+  knownHosts: string[];
+  acceptNewHostKey: boolean;
+  keepalive: number;
+  keepaliveCount: number;
+  agent: boolean;
+  json: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+export const positiveInt = (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`expected a whole number, got "${value}"`);
+  return number;
+};
+
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .option('-i, --identity <file>', 'private key file (repeatable; default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa)', collect, [])
+    .option('-J, --jump <hops>', 'jump hosts, comma-separated: user@hop1,user@hop2:2222')
+    .option('--known-hosts <file>', 'known_hosts file to trust instead of ~/.ssh/known_hosts (repeatable)', collect, [])
+    .option('--accept-new-host-key', 'trust a host key never seen before (like StrictHostKeyChecking=accept-new); changed keys are always refused', false)
+    .addOption(new Option('--keepalive <seconds>', 'seconds between keepalives').default(10).argParser(positiveInt))
+    .addOption(new Option('--keepalive-count <n>', 'unanswered keepalives before the link counts as dead').default(2).argParser(positiveInt))
+    .option('--no-agent', 'do not use ssh-agent / Pageant')
+    .option('--json', 'print one JSON object per line on stdout', false);
+}
+
+export async function connectionFromCli(destination: string, options: ConnectionCliOptions, reporter: Reporter): Promise<SshConnection> {
+  const target = parseDestination(destination);
+  return new SshConnection({
+    target,
+    jumps: options.jump ? parseJumpList(options.jump, target.username) : [],
+    identities: await identities(options.identity),
+    agent: options.agent ? defaultAgent() : null,
+    password: true,
+    keyboardInteractive: true,
+    hostKeys: new HostKeyStore({
+      knownHostsFiles: options.knownHosts.length > 0 ? options.knownHosts : defaultKnownHostsFiles(),
+      trustStorePath: join(dataDir(), 'known_hosts'),
+    }),
+    prompter: terminalPrompter({ acceptNewHostKey: options.acceptNewHostKey, interactive: Boolean(process.stdin.isTTY), say: reporter.say }),
+    keepaliveIntervalMs: options.keepalive * 1000,
+    keepaliveCountMax: options.keepaliveCount,
+  });
+}
+
+async function identities(files: readonly string[]): Promise<Identity[]> {
+  if (files.length > 0) {
+    return Promise.all(
+      files.map(async (file) => {
+        try {
+          return { label: basename(file), data: await readFile(file) };
+        } catch (error) {
+          throw new PortholeError({ code: 'ssh.key-unreadable', message: `Cannot read the key file ${file}: ${(error as Error).message}.`, hint: 'Check the path.', retryable: false }, { cause: error });
+        }
+      }),
+    );
+  }
+  const defaults = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => join(homedir(), '.ssh', name)).filter((file) => existsSync(file));
+  return Promise.all(defaults.map(async (file) => ({ label: basename(file), data: await readFile(file), optional: true })));
+}
+
+/** Resolves with the name of the first SIGINT or SIGTERM. Install it first thing: a signal before it would kill the process. */
+export function stopSignal(): Promise<'SIGINT' | 'SIGTERM'> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}

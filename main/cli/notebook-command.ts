@@ -1,0 +1,115 @@
+/** `porthole notebook`: one command from "my VM" to "Jupyter open in my browser". */
+import { Command, Option } from 'commander';
+import { PortholeError, toErrorInfo } from '../shared/errors';
+import type { EnvChoice } from '../jupyter/remote-scripts';
+import { createBrowserHandoff } from '../session/browser-handoff';
+import { NotebookSession } from '../session/notebook-session';
+import type { SessionState } from '../session/notebook-session-state';
+import { addConnectionOptions, connectionFromCli, positiveInt, stopSignal, type ConnectionCliOptions } from './connection-options';
+import { openInBrowser } from './open-browser';
+import { createReporter, type Reporter } from './reporter';
+
+interface NotebookCommandOptions extends ConnectionCliOptions {
+  localPort?: number;
+  dir?: string;
+  flavour: 'lab' | 'notebook' | 'server' | 'auto';
+  condaEnv?: string;
+  python?: string;
+  passwordStdin: boolean;
+  open: boolean;
+  stopOnExit: boolean;
+}
+
+export function notebookCommand(): Command {
+  const command = new Command('notebook')
+    .description('Start Jupyter on the remote (or reuse the running one), forward it, and open it in your browser.')
+    .argument('<destination>', 'user@host[:port]')
+    .addOption(new Option('--local-port <n>', 'local port to serve the notebook on (default: the remote port, or the next free one)').argParser(positiveInt))
+    .option('--dir <remote-dir>', 'folder on the remote to open (default: your home folder)')
+    .addOption(new Option('--flavour <flavour>', 'which Jupyter to run').choices(['lab', 'notebook', 'server', 'auto']).default('auto'))
+    .addOption(new Option('--conda-env <name>', 'use Jupyter from this conda environment').conflicts('python'))
+    .option('--python <path>', 'use Jupyter from this Python (a venv\'s bin/python, for example)')
+    .option('--password-stdin', 'password mode: read the notebook password from stdin instead of using a token', false)
+    .option('--no-open', 'do not open the browser')
+    .option('--stop-on-exit', 'stop the Jupyter server Porthole started when this command ends (default: keep it running)', false);
+  return addConnectionOptions(command).action(async (destination: string, options: NotebookCommandOptions) => {
+    process.exitCode = await runNotebook(destination, options);
+  });
+}
+
+async function readPasswordFromStdin(): Promise<string> {
+  let input = '';
+  for await (const chunk of process.stdin) input += String(chunk);
+  const password = input.split(/\r?\n/)[0] ?? '';
+  if (password.length === 0) {
+    throw new PortholeError({ code: 'cli.empty-password', message: 'No password arrived on stdin.', hint: 'Pipe it in, for example: printf %s "$PASS" | porthole notebook ... --password-stdin', retryable: false });
+  }
+  return password;
+}
+
+async function runNotebook(destination: string, options: NotebookCommandOptions): Promise<number> {
+  const reporter = createReporter(options.json);
+  const stop = stopSignal();
+  let session: NotebookSession | null = null;
+  try {
+    const password = options.passwordStdin ? await readPasswordFromStdin() : null;
+    const env: EnvChoice = options.condaEnv ? { kind: 'conda', name: options.condaEnv } : options.python ? { kind: 'python', path: options.python } : { kind: 'auto' };
+    const connection = await connectionFromCli(destination, options, reporter);
+    const live = new NotebookSession(connection, {
+      flavour: options.flavour,
+      env,
+      rootDir: options.dir ?? null,
+      password,
+      localPort: options.localPort ?? null,
+      stopServerOnClose: options.stopOnExit,
+    });
+    session = live;
+    const ended = new Promise<{ code: number }>((resolve) => {
+      live.onStateChange((state, previous) => report(reporter, state, previous, resolve));
+    });
+
+    const first = await Promise.race([live.start().then((notebook) => ({ notebook })), stop.then((signal) => ({ signal }))]);
+    if ('signal' in first) {
+      await live.stop();
+      return 0;
+    }
+    const { notebook } = first;
+    reporter.emit(
+      { event: 'ready', url: notebook.url, localPort: notebook.localPort, remotePort: notebook.remotePort, token: live.token, serverPid: notebook.serverPid, reused: notebook.reused, flavour: notebook.flavour, version: notebook.version },
+      `Jupyter ${notebook.flavour} ${notebook.version ?? ''} is ready at ${notebook.url}${notebook.reused ? ' (already running, reused)' : ''}. Press Ctrl-C to close the tunnel${options.stopOnExit ? ' and stop Jupyter' : '; Jupyter keeps running on the remote'}.`,
+    );
+    if (options.open) {
+      const target = live.browserUrl();
+      if (target) {
+        const handoff = await createBrowserHandoff(target);
+        openInBrowser(handoff.url);
+      }
+    }
+    const outcome = await Promise.race([stop.then((signal) => ({ signal })), ended]);
+    await live.stop();
+    if ('signal' in outcome) {
+      reporter.emit({ event: 'stopped', signal: outcome.signal }, 'Stopped.');
+      return 0;
+    }
+    return outcome.code;
+  } catch (error) {
+    reporter.error(toErrorInfo(error));
+    await session?.stop();
+    return 1;
+  }
+}
+
+/** Events after ready: reconnects, the server going away, a failure. */
+function report(reporter: Reporter, state: SessionState, previous: SessionState, end: (outcome: { code: number }) => void): void {
+  if (state.kind === 'reconnecting' && previous.kind !== 'reconnecting') {
+    reporter.emit({ event: 'reconnecting', attempt: state.attempt, delayMs: state.delayMs, code: state.error.code, message: state.error.message }, `${state.error.message} Reconnecting...`);
+  } else if (state.kind === 'ready' && state.reconnected && previous.kind === 'reconnecting') {
+    reporter.emit({ event: 'reconnected', url: state.notebook.url, localPort: state.notebook.localPort }, `Reconnected: ${state.notebook.url} works again.`);
+  } else if (state.kind === 'server-stopped') {
+    reporter.error({ code: 'jupyter.server-stopped', message: `Jupyter (pid ${state.notebook.serverPid}) stopped on the remote.`, hint: 'Run the command again to start a new server.', retryable: true });
+    end({ code: 3 });
+  } else if (state.kind === 'failed' && previous.kind !== 'idle' && ['ready', 'reconnecting'].includes(previous.kind)) {
+    reporter.error(state.error);
+    end({ code: 1 });
+  }
+}

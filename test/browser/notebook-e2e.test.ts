@@ -1,0 +1,88 @@
+/**
+ * The whole point, in a real browser: Porthole brings up Jupyter on the test host, and
+ * Chromium, through the forward, opens a notebook, runs a cell and sees its output. In
+ * password mode, the user logs in through Jupyter's own form.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { NotebookSession } from '../../main/session/notebook-session';
+import { createBrowserHandoff } from '../../main/session/browser-handoff';
+import { launchChromium } from '../env/chromium';
+import { startTestHost, type TestHost } from '../env/host';
+import { notebookSession } from '../integration/support/notebook';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+async function start(options: Parameters<typeof notebookSession>[1] = {}): Promise<{ host: TestHost; session: NotebookSession }> {
+  const host = await startTestHost();
+  cleanups.push(() => host.stop());
+  const session = notebookSession(host, options);
+  cleanups.push(() => session.stop());
+  await session.start();
+  return { host, session };
+}
+
+/** Creates a notebook through the UI's own API and runs `code` in its first cell by typing, like a user. */
+async function runCell(page: Page, base: string, code: string): Promise<string> {
+  const created = await page.evaluate(async (api) => {
+    const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
+    const response = await fetch(`${api}api/contents`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-XSRFToken': xsrf }, body: JSON.stringify({ type: 'notebook' }) });
+    return (await response.json()) as { path: string };
+  }, base);
+  await page.goto(`${base}notebooks/${created.path}`);
+  const cell = page.locator('.cell.code_cell').first();
+  await page.locator('#kernel_indicator_icon.kernel_idle_icon').waitFor({ timeout: 30_000 });
+  await cell.locator('.CodeMirror').click();
+  await page.keyboard.type(code);
+  await page.keyboard.press('Shift+Enter');
+  const output = cell.locator('.output_area pre');
+  await output.waitFor({ timeout: 30_000 });
+  return (await output.textContent()) ?? '';
+}
+
+describe('notebook in Chromium through Porthole', () => {
+  it('opens the notebook via the one-time handoff, runs print(6*7) and shows 42', async () => {
+    const { session } = await start();
+    const target = session.browserUrl()!;
+    expect(target).toContain('token=');
+    const handoff = await createBrowserHandoff(target);
+    expect(handoff.url).not.toContain(session.token!);
+    const page = await browser.newPage();
+    await page.goto(handoff.url);
+    expect(await handoff.used).toBe(true);
+    // The handoff works once only.
+    expect((await fetch(handoff.url).catch(() => null))?.status ?? 'closed').not.toBe(302);
+    await page.locator('#notebook_list').waitFor();
+    const base = new URL('.', page.url().replace(/tree.*$/, '')).toString();
+    expect(await runCell(page, base, 'print(6*7)')).toContain('42');
+    await page.close();
+  });
+
+  it('password mode: the browser logs in through Jupyter\'s own form, with no token in the URL', async () => {
+    const password = 'correct horse battery staple';
+    const { session } = await start({ password });
+    const target = session.browserUrl()!;
+    expect(target).not.toContain('token=');
+    const page = await browser.newPage();
+    await page.goto(target);
+    await page.locator('#password_input').fill('wrong');
+    await page.locator('#login_submit').click();
+    await page.locator('#password_input').waitFor();
+    expect(await page.locator('#notebook_list').count()).toBe(0);
+    await page.locator('#password_input').fill(password);
+    await page.locator('#login_submit').click();
+    await page.locator('#notebook_list').waitFor();
+    const base = page.url().replace(/tree.*$/, '');
+    expect(await runCell(page, base, 'print(6*7)')).toContain('42');
+    await page.close();
+  });
+});
