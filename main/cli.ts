@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { forwardCommand } from './cli/forward-command';
 import { notebookCommand } from './cli/notebook-command';
+import { hostsCommand } from './cli/hosts-command';
+import { openDefaultProfileStore } from './profiles';
 
 export function buildProgram(): Command {
   return new Command('porthole')
@@ -9,6 +11,7 @@ export function buildProgram(): Command {
     .version(process.env['npm_package_version'] ?? '0.1.0')
     .addCommand(forwardCommand())
     .addCommand(notebookCommand())
+    .addCommand(hostsCommand({ openProfileStore: openDefaultProfileStore }))
     .showHelpAfterError();
 }
 

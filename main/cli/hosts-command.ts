@@ -1,0 +1,283 @@
+/**
+ * `porthole hosts`: the saved host profiles from the command line — add, list, remove, and
+ * import from ~/.ssh/config or PuTTY. With --json each command prints one JSON object per
+ * line on stdout; otherwise `list` prints the hosts on stdout and everything else is short
+ * human lines on stderr. Imports never replace a profile that already exists: they report it.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { PortholeError, toErrorInfo } from '../shared/errors';
+import {
+  importSshConfig,
+  parseHop,
+  parsePuttyReg,
+  readPuttySessionsLive,
+  type ImportResult,
+  type JumpHost,
+  type KeyRef,
+  type Profile,
+  type ProfileInput,
+  type ProfileStore,
+} from '../profiles';
+import { formatForward, parseDynamicForward, parseLocalForward, parseRemoteForward } from '../tunnels/forward-spec';
+import { createReporter, type Reporter } from './reporter';
+
+export interface HostsCommandDeps {
+  readonly openProfileStore: () => Promise<ProfileStore>;
+  /** Where `~` is for the ssh_config import (default: the user's home folder). */
+  readonly home?: string;
+  /** Reads PuTTY's sessions from the registry (default: reg.exe on Windows, an error elsewhere). */
+  readonly readPuttySessions?: () => Promise<ImportResult>;
+}
+
+interface AddOptions {
+  host: string;
+  user?: string;
+  port?: string;
+  key?: string;
+  identity?: string;
+  agent?: boolean;
+  jump?: string;
+  local: string[];
+  remote: string[];
+  dynamic: string[];
+  jupyter?: 'lab' | 'notebook' | 'server' | 'auto';
+  conda?: string;
+  python?: string;
+  rootDir?: string;
+  auth?: 'token' | 'password';
+  localPort?: string;
+  stopOnDisconnect?: boolean;
+  json: boolean;
+}
+
+interface JsonOption {
+  json: boolean;
+}
+
+interface ImportOptions extends JsonOption {
+  dryRun: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function hostsCommand(deps: HostsCommandDeps): Command {
+  const hosts = new Command('hosts').description('Manage saved host profiles: add, list, remove, and import from ~/.ssh/config or PuTTY.');
+
+  hosts
+    .command('add')
+    .description('Save a host profile.')
+    .argument('<name>', 'a name for the host, e.g. gpu-box (unique, any case)')
+    .requiredOption('--host <host>', 'host name or IP address of the VM')
+    .option('--user <user>', 'login user, e.g. ubuntu or azureuser')
+    .option('--port <port>', 'SSH port (default 22)')
+    .addOption(new Option('--key <name>', "log in with this key from Porthole's vault").conflicts(['identity', 'agent']))
+    .addOption(new Option('-i, --identity <file>', 'log in with this private key file').conflicts(['agent']))
+    .option('--agent', 'log in with ssh-agent / Pageant only')
+    .option('-J, --jump <hops>', 'jump hosts, comma-separated: user@hop1,hop2:2222')
+    .option('-L, --local <spec>', 'local forward [bind:]LPORT:RHOST:RPORT (repeatable)', collect, [])
+    .option('-R, --remote <spec>', 'remote forward [bind:]RPORT:LHOST:LPORT (repeatable)', collect, [])
+    .option('-D, --dynamic <spec>', 'SOCKS5 proxy on [bind:]PORT (repeatable)', collect, [])
+    .addOption(new Option('--jupyter <flavour>', 'which Jupyter to start').choices(['lab', 'notebook', 'server', 'auto']))
+    .addOption(new Option('--conda <env>', 'start Jupyter in this conda environment').conflicts(['python']))
+    .option('--python <path>', 'start Jupyter with this Python')
+    .option('--root-dir <dir>', "Jupyter's root folder on the VM")
+    .addOption(new Option('--auth <mode>', 'how to log in to Jupyter').choices(['token', 'password']))
+    .option('--local-port <port>', 'preferred local port for Jupyter')
+    .option('--stop-on-disconnect', 'stop Jupyter when Porthole disconnects')
+    .option('--json', 'print one JSON object per line on stdout', false)
+    .action(async (name: string, options: AddOptions) => {
+      await run(options.json, async (reporter) => {
+        const input = profileFromOptions(name, options);
+        const store = await openStore(deps, reporter);
+        const profile = await store.add(input);
+        reporter.emit({ event: 'added', profile }, `Saved host "${profile.name}" (${destination(profile)}).`);
+      });
+    });
+
+  hosts
+    .command('list')
+    .description('List the saved host profiles.')
+    .option('--json', 'print one JSON object on stdout', false)
+    .action(async (options: JsonOption) => {
+      await run(options.json, async (reporter) => {
+        const store = await openStore(deps, reporter);
+        const profiles = store.list();
+        if (reporter.json) {
+          reporter.emit({ event: 'hosts', hosts: profiles });
+          return;
+        }
+        if (profiles.length === 0) {
+          reporter.say('No saved hosts yet. Add one with: porthole hosts add NAME --host HOST --user USER');
+          return;
+        }
+        process.stdout.write(formatList(profiles));
+      });
+    });
+
+  hosts
+    .command('remove')
+    .description('Delete a saved host profile.')
+    .argument('<name>', 'the profile to delete')
+    .option('--json', 'print one JSON object per line on stdout', false)
+    .action(async (name: string, options: JsonOption) => {
+      await run(options.json, async (reporter) => {
+        const store = await openStore(deps, reporter);
+        const removed = await store.remove(name);
+        reporter.emit({ event: 'removed', name: removed.name }, `Removed host "${removed.name}".`);
+      });
+    });
+
+  hosts
+    .command('import-ssh-config')
+    .description('Import the hosts in an OpenSSH config file (never runs Match exec or ProxyCommand).')
+    .argument('[file]', 'the config file (default: ~/.ssh/config)')
+    .option('--dry-run', 'show what would be imported without saving', false)
+    .option('--json', 'print one JSON object per line on stdout', false)
+    .action(async (file: string | undefined, options: ImportOptions) => {
+      await run(options.json, async (reporter) => {
+        const home = deps.home ?? homedir();
+        const path = file === undefined ? join(home, '.ssh', 'config') : resolve(file);
+        const store = await openStore(deps, reporter);
+        const result = await importSshConfig(path, { home });
+        await saveImport(store, result, path, options, reporter);
+      });
+    });
+
+  hosts
+    .command('import-putty')
+    .description("Import PuTTY's saved sessions from a .reg export, or (on Windows, without a file) from the registry.")
+    .argument('[regfile]', 'a .reg export of HKCU\\Software\\SimonTatham\\PuTTY\\Sessions')
+    .option('--dry-run', 'show what would be imported without saving', false)
+    .option('--json', 'print one JSON object per line on stdout', false)
+    .action(async (file: string | undefined, options: ImportOptions) => {
+      await run(options.json, async (reporter) => {
+        const store = await openStore(deps, reporter);
+        const result = file === undefined ? await (deps.readPuttySessions ?? readPuttySessionsLive)() : parsePuttyReg(await readImportFile(resolve(file)));
+        await saveImport(store, result, file === undefined ? 'the Windows registry' : resolve(file), options, reporter);
+      });
+    });
+
+  return hosts;
+}
+
+/** Runs one subcommand: errors become a reported error and exit code 1. */
+async function run(json: boolean, body: (reporter: Reporter) => Promise<void>): Promise<void> {
+  const reporter = createReporter(json);
+  try {
+    await body(reporter);
+    process.exitCode = 0;
+  } catch (error) {
+    reporter.error(toErrorInfo(error));
+    process.exitCode = 1;
+  }
+}
+
+/** Opens the store and passes on what it has to say (a damaged file kept aside, read-only mode). */
+async function openStore(deps: HostsCommandDeps, reporter: Reporter): Promise<ProfileStore> {
+  const store = await deps.openProfileStore();
+  for (const notice of store.notices) {
+    reporter.emit(
+      { event: 'warning', code: notice.code, message: notice.message, ...(notice.hint ? { hint: notice.hint } : {}), ...(notice.keptAt ? { keptAt: notice.keptAt } : {}) },
+      `porthole: warning: ${notice.message}${notice.hint ? `\n  ${notice.hint}` : ''}`,
+    );
+  }
+  return store;
+}
+
+async function saveImport(store: ProfileStore, result: ImportResult, source: string, options: ImportOptions, reporter: Reporter): Promise<void> {
+  let added: Profile[];
+  let existing: string[];
+  if (options.dryRun) {
+    added = result.profiles.filter((profile) => store.get(profile.name) === undefined);
+    existing = result.profiles.filter((profile) => store.get(profile.name) !== undefined).map((profile) => profile.name);
+  } else {
+    ({ added, existing } = await store.addMany(result.profiles));
+  }
+  const skipped = [...result.skipped, ...existing.map((name) => ({ host: name, reason: `A host profile named "${name}" already exists; it was left as it is.` }))];
+  const verb = options.dryRun ? 'Would import' : 'Imported';
+  const lines = [
+    added.length === 0 ? `${options.dryRun ? 'Would import' : 'Imported'} no hosts from ${source}.` : `${verb} ${added.length} host${added.length === 1 ? '' : 's'} from ${source}: ${added.map((p) => p.name).join(', ')}.`,
+    ...(skipped.length === 0 ? [] : [`Skipped ${skipped.length}:`, ...skipped.map((s) => `  ${s.host}: ${s.reason}`)]),
+    ...(result.warnings.length === 0 ? [] : ['Warnings:', ...result.warnings.map((w) => `  ${w.host}: ${w.message}`)]),
+  ];
+  reporter.emit({ event: 'imported', source, dryRun: options.dryRun, added, skipped, warnings: result.warnings }, lines.join('\n'));
+}
+
+async function readImportFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new PortholeError(
+      { code: 'profiles.import-unreadable', message: `Porthole cannot read ${path}: ${(error as Error).message}.`, hint: 'Check the path of the exported .reg file.', retryable: false },
+      { cause: error },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// `hosts add` options -> a profile (the store validates the result)
+
+function profileFromOptions(name: string, options: AddOptions): ProfileInput {
+  const key: KeyRef | undefined =
+    options.key !== undefined ? { kind: 'vault', name: options.key } : options.identity !== undefined ? { kind: 'path', path: resolve(options.identity) } : options.agent ? { kind: 'agent' } : undefined;
+  const env = options.conda !== undefined ? { kind: 'conda' as const, name: options.conda } : options.python !== undefined ? { kind: 'python' as const, path: options.python } : undefined;
+  const localPort = options.localPort === undefined ? undefined : portOption('--local-port', options.localPort);
+  return {
+    name,
+    host: options.host,
+    ...(options.port === undefined ? {} : { port: portOption('--port', options.port) }),
+    ...(options.user === undefined ? {} : { user: options.user }),
+    ...(key === undefined ? {} : { key }),
+    jumpHosts: options.jump === undefined ? [] : jumpOption(options.jump),
+    forwards: [...options.local.map(parseLocalForward), ...options.remote.map(parseRemoteForward), ...options.dynamic.map(parseDynamicForward)],
+    jupyter: {
+      ...(options.jupyter === undefined ? {} : { flavour: options.jupyter }),
+      ...(env === undefined ? {} : { env }),
+      ...(options.rootDir === undefined ? {} : { rootDir: options.rootDir }),
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
+      ...(localPort === undefined ? {} : { localPort }),
+      ...(options.stopOnDisconnect ? { stopOnDisconnect: true } : {}),
+    },
+  };
+}
+
+function portOption(flag: string, text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (port >= 1 && port <= 65_535) return port;
+  throw new PortholeError({ code: 'profiles.invalid', message: `${flag} "${text}" is not a port number.`, hint: 'Give a whole number from 1 to 65535, e.g. 22.', retryable: false });
+}
+
+function jumpOption(text: string): JumpHost[] {
+  return text.split(',').map((part) => {
+    const hop = parseHop(part);
+    if (!hop.ok) {
+      throw new PortholeError({ code: 'profiles.invalid', message: `-J ${text}: ${hop.problem}.`, hint: 'Write the jump hosts as user@hop1,hop2:2222.', retryable: false });
+    }
+    return { host: hop.value.host, port: hop.value.port ?? 22, ...(hop.value.user === undefined ? {} : { user: hop.value.user }) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Human output
+
+function destination(profile: Profile): string {
+  const host = profile.host.includes(':') ? `[${profile.host}]` : profile.host;
+  return `${profile.user === undefined ? '' : `${profile.user}@`}${host}${profile.port === 22 ? '' : `:${profile.port}`}`;
+}
+
+function formatList(profiles: readonly Profile[]): string {
+  const width = Math.max(...profiles.map((p) => p.name.length));
+  return profiles
+    .map((profile) => {
+      const details = [
+        ...(profile.jumpHosts.length === 0 ? [] : [`via ${profile.jumpHosts.map((hop) => `${hop.user === undefined ? '' : `${hop.user}@`}${hop.host}${hop.port === 22 ? '' : `:${hop.port}`}`).join(',')}`]),
+        ...(profile.key === undefined ? [] : [profile.key.kind === 'vault' ? `key ${profile.key.name} (vault)` : profile.key.kind === 'path' ? `key ${profile.key.path}` : 'agent only']),
+        ...profile.forwards.map((forward) => `${forward.kind === 'local' ? '-L' : forward.kind === 'remote' ? '-R' : '-D'} ${formatForward(forward)}`),
+      ];
+      return `${profile.name.padEnd(width)}  ${destination(profile)}${details.length === 0 ? '' : `  ${details.join('  ')}`}\n`;
+    })
+    .join('');
+}

@@ -1,0 +1,243 @@
+/**
+ * What a host profile is: the saved input of the whole "VM -> Jupyter in the browser" flow.
+ * The zod schemas here are the single source of truth for the current file format
+ * (`CURRENT_VERSION`); older formats and the steps between them live in migrations.ts.
+ *
+ * Validation is strict on purpose: a profile is checked when it is saved, imported or read
+ * back, and every problem comes out as a `profiles.invalid` error naming the field and the
+ * right form, instead of a connection that fails later for a reason nobody can see.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { PortholeError } from '../shared/errors';
+
+/** The version written into profiles.json by this build. */
+export const CURRENT_VERSION = 2;
+
+// ---------------------------------------------------------------------------------------
+// Field checks, usable on their own (importers use them to explain what they skip)
+
+/** Why `host` is not a host name or IP address, or undefined when it is one. */
+export function hostProblem(host: string): string | undefined {
+  if (host === '') return 'is empty';
+  if (/\s/.test(host)) return `"${host}" contains a space`;
+  if (host.startsWith('-')) return `"${host}" starts with "-"`;
+  if (host.includes('@')) return `"${host}" contains "@"; put the user name in its own field`;
+  if (host.includes('://')) return `"${host}" looks like a URL; give only the host name, like vm.example.com`;
+  if (host.startsWith('[') && host.endsWith(']')) return `"${host}" has brackets; write the IPv6 address without them`;
+  if (isIP(host) !== 0) return undefined;
+  if (host.includes(':')) {
+    return /^[^:]+:\d+$/.test(host) ? `"${host}" includes a port; put the port in its own field` : `"${host}" is not a valid IPv6 address`;
+  }
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  if (name.length > 253) return `"${host.slice(0, 40)}..." is longer than 253 characters`;
+  for (const label of name.split('.')) {
+    if (label === '') return `"${host}" has an empty part between dots`;
+    if (label.length > 63) return `"${host}" has a part longer than 63 characters`;
+    if (!/^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?$/.test(label)) {
+      return `"${host}" is not a valid host name (letters, digits, "-", "_" and "." only, no "-" at the start or end of a part)`;
+    }
+  }
+  return undefined;
+}
+
+/** Why `user` is not a login name, or undefined when it is one. */
+export function userProblem(user: string): string | undefined {
+  if (user === '') return 'is empty';
+  if (user.length > 256) return 'is longer than 256 characters';
+  if (/\s/u.test(user)) return `"${user}" contains a space`;
+  if (user.startsWith('-')) return `"${user}" starts with "-"`;
+  // Letters and digits of any script, plus what real logins use: "_", ".", "-", "@" (Azure AD
+  // logins are e-mail addresses), "\" (DOMAIN\user on Windows servers) and a trailing "$".
+  if (!/^[\p{L}\p{N}_.][\p{L}\p{N}_.@\\-]*\$?$/u.test(user)) {
+    return `"${user}" is not a valid user name (letters, digits, "_", ".", "-", "@" and "\\" only)`;
+  }
+  return undefined;
+}
+
+const hostField = (what: string) =>
+  z.string({ error: `${what} must be text` }).superRefine((value, ctx) => {
+    const problem = hostProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${what} ${problem}` });
+  });
+
+const userField = z.string({ error: 'the user name must be text' }).superRefine((value, ctx) => {
+  const problem = userProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `the user name ${problem}` });
+});
+
+/** `min` is 0 where "any free port" makes sense (listening ports), 1 where we must connect. */
+const portField = (what: string, min: 0 | 1 = 1) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int({ error: `${what} must be a whole number from ${min} to 65535` })
+    .min(min, { error: `${what} must be a whole number from ${min} to 65535` })
+    .max(65_535, { error: `${what} must be a whole number from ${min} to 65535` });
+
+const plainText = (what: string, max: number) =>
+  z
+    .string({ error: `${what} must be text` })
+    .min(1, { error: `${what} is empty` })
+    .max(max, { error: `${what} is longer than ${max} characters` })
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, { error: `${what} contains control characters` });
+
+// ---------------------------------------------------------------------------------------
+// The profile
+
+export const profileNameSchema = plainText('the profile name', 100).refine((name) => name.trim() === name, {
+  error: 'the profile name starts or ends with a space',
+});
+
+/** The same shape as main/tunnels' ForwardSpec, so a saved forward can be handed over as is. */
+export const forwardSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('local'),
+      bindHost: hostField('the local bind address'),
+      bindPort: portField('the local port', 0),
+      remoteHost: hostField('the remote host'),
+      remotePort: portField('the remote port'),
+    }),
+    z.object({
+      kind: z.literal('remote'),
+      bindHost: hostField('the server bind address'),
+      bindPort: portField('the server port', 0),
+      localHost: hostField('the local host'),
+      localPort: portField('the local port'),
+    }),
+    z.object({
+      kind: z.literal('dynamic'),
+      bindHost: hostField('the local bind address'),
+      bindPort: portField('the local port', 0),
+    }),
+  ],
+  { error: 'a forward must be of kind "local", "remote" or "dynamic"' },
+);
+
+/** Which key to log in with; no key at all means: ssh-agent/Pageant, then the default ~/.ssh/id_* keys. */
+export const keyRefSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('vault'), name: plainText('the vault key name', 200) }),
+    z.object({ kind: z.literal('path'), path: plainText('the key file path', 4096) }),
+    z.object({ kind: z.literal('agent') }),
+  ],
+  { error: 'a key must be of kind "vault", "path" or "agent"' },
+);
+
+export const jumpHostSchema = z.object({
+  host: hostField('the jump host'),
+  port: portField('the jump host port').default(22),
+  user: userField.optional(),
+});
+
+export const jupyterEnvSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('conda'), name: plainText('the conda environment name', 200) }),
+    z.object({ kind: z.literal('python'), path: plainText('the Python path', 4096) }),
+    z.object({ kind: z.literal('auto') }),
+  ],
+  { error: 'the Jupyter environment must be of kind "conda", "python" or "auto"' },
+);
+
+export const jupyterOptionsSchema = z.object({
+  flavour: z.enum(['lab', 'notebook', 'server', 'auto'], { error: 'the Jupyter flavour must be "lab", "notebook", "server" or "auto"' }).default('auto'),
+  env: jupyterEnvSchema.prefault({ kind: 'auto' }),
+  rootDir: plainText('the Jupyter root folder', 4096).optional(),
+  auth: z.enum(['token', 'password'], { error: 'the Jupyter login must be "token" or "password"' }).default('token'),
+  /** The local port this profile prefers for Jupyter, so open browser tabs keep working. */
+  localPort: portField('the preferred local port').optional(),
+  stopOnDisconnect: z.boolean({ error: 'stopOnDisconnect must be true or false' }).default(false),
+});
+
+export const cloudLinkSchema = z
+  .object({
+    provider: z.enum(['aws', 'azure'], { error: 'the cloud provider must be "aws" or "azure"' }),
+    instanceId: plainText('the instance id', 512),
+    region: plainText('the region', 100).optional(),
+    resourceGroup: plainText('the resource group', 200).optional(),
+    subscriptionId: plainText('the subscription id', 100).optional(),
+  })
+  .superRefine((cloud, ctx) => {
+    if (cloud.provider === 'aws' && !/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(cloud.instanceId)) {
+      ctx.addIssue({ code: 'custom', path: ['instanceId'], message: `the instance id "${cloud.instanceId}" is not an EC2 instance id like i-0123456789abcdef0` });
+    }
+    if (cloud.provider === 'aws' && (cloud.resourceGroup !== undefined || cloud.subscriptionId !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'resourceGroup and subscriptionId belong to Azure, not AWS' });
+    }
+  });
+
+export const profileSchema = z.object({
+  name: profileNameSchema,
+  host: hostField('the host'),
+  port: portField('the port').default(22),
+  user: userField.optional(),
+  key: keyRefSchema.optional(),
+  jumpHosts: z.array(jumpHostSchema, { error: 'jumpHosts must be a list' }).max(16, { error: 'at most 16 jump hosts' }).default([]),
+  forwards: z.array(forwardSchema, { error: 'forwards must be a list' }).max(256, { error: 'at most 256 forwards' }).default([]),
+  jupyter: jupyterOptionsSchema.prefault({}),
+  cloud: cloudLinkSchema.optional(),
+});
+
+/** Names are unique regardless of case: "GPU" and "gpu" would be the same host to a person. */
+export function sameName(a: string, b: string): boolean {
+  return a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
+}
+
+export const profilesFileSchema = z.object({
+  version: z.literal(CURRENT_VERSION),
+  profiles: z.array(profileSchema, { error: 'profiles must be a list' }).superRefine((profiles, ctx) => {
+    profiles.forEach((profile, index) => {
+      if (profiles.findIndex((other) => sameName(other.name, profile.name)) !== index) {
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the name "${profile.name}" is used twice` });
+      }
+    });
+  }),
+});
+
+export type Profile = z.output<typeof profileSchema>;
+/** A profile as callers write it: defaults (port 22, empty lists, Jupyter "auto") may be left out. */
+export type ProfileInput = z.input<typeof profileSchema>;
+export type ProfileForward = z.output<typeof forwardSchema>;
+export type KeyRef = z.output<typeof keyRefSchema>;
+export type JumpHost = z.output<typeof jumpHostSchema>;
+export type JupyterOptions = z.output<typeof jupyterOptionsSchema>;
+export type JupyterEnv = z.output<typeof jupyterEnvSchema>;
+export type CloudLink = z.output<typeof cloudLinkSchema>;
+export type ProfilesFile = z.output<typeof profilesFileSchema>;
+
+/** "port: must be ...; jumpHosts[0].host: ..." — the zod issues in words a user can act on. */
+export function describeIssues(error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const where = formatPath(issue.path);
+    return where === '' ? issue.message : `${where}: ${issue.message}`;
+  });
+  const unique = [...new Set(lines)];
+  const shown = unique.slice(0, 5).join('; ');
+  return unique.length > 5 ? `${shown}; and ${unique.length - 5} more` : shown;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+/** Checks a profile and fills in its defaults, or throws `profiles.invalid` saying what is wrong. */
+export function validateProfile(input: unknown): Profile {
+  const result = profileSchema.safeParse(input);
+  if (result.success) return result.data;
+  const name = typeof input === 'object' && input !== null && typeof (input as { name?: unknown }).name === 'string' ? (input as { name: string }).name : undefined;
+  throw new PortholeError({
+    code: 'profiles.invalid',
+    message: `The host profile${name === undefined ? '' : ` "${name}"`} is not valid: ${describeIssues(result.error)}.`,
+    hint: 'Correct the fields named above and save again.',
+    retryable: false,
+  });
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { readProfilesText, serializeProfiles } from '../../main/profiles/migrations';
+import { CURRENT_VERSION, hostProblem, userProblem, validateProfile, type ProfileInput } from '../../main/profiles/schema';
+import { parseLocalForward } from '../../main/tunnels/forward-spec';
+
+const minimal: ProfileInput = { name: 'gpu', host: '203.0.113.7' };
+
+describe('profile schema', () => {
+  it('fills in the defaults: port 22, no jumps or forwards, Jupyter auto/token, stopOnDisconnect false', () => {
+    expect(validateProfile(minimal)).toEqual({
+      name: 'gpu',
+      host: '203.0.113.7',
+      port: 22,
+      jumpHosts: [],
+      forwards: [],
+      jupyter: { flavour: 'auto', env: { kind: 'auto' }, auth: 'token', stopOnDisconnect: false },
+    });
+  });
+
+  it('keeps every field of a full profile', () => {
+    const full: ProfileInput = {
+      name: 'Seminar VM 3',
+      host: 'vm3.westeurope.cloudapp.azure.com',
+      port: 2222,
+      user: 'azureuser',
+      key: { kind: 'vault', name: 'seminar-key' },
+      jumpHosts: [{ host: 'bastion.example.com', port: 22, user: 'jump' }],
+      forwards: [
+        { kind: 'local', bindHost: '127.0.0.1', bindPort: 8888, remoteHost: 'localhost', remotePort: 8888 },
+        { kind: 'remote', bindHost: '127.0.0.1', bindPort: 9000, localHost: 'localhost', localPort: 3000 },
+        { kind: 'dynamic', bindHost: '127.0.0.1', bindPort: 1080 },
+      ],
+      jupyter: { flavour: 'lab', env: { kind: 'conda', name: 'pytorch' }, rootDir: '/data', auth: 'password', localPort: 18888, stopOnDisconnect: true },
+      cloud: { provider: 'azure', instanceId: 'vm3', resourceGroup: 'seminar', subscriptionId: '00000000-0000-0000-0000-000000000000' },
+    };
+    expect(validateProfile(full)).toEqual(full);
+  });
+
+  it('stores forwards in the same shape main/tunnels parses them', () => {
+    const forward = parseLocalForward('8888:localhost:8888');
+    expect(validateProfile({ ...minimal, forwards: [forward] }).forwards).toEqual([forward]);
+  });
+
+  it.each([
+    [{ host: 'ubuntu@1.2.3.4' }, /host "ubuntu@1.2.3.4" contains "@"; put the user name in its own field/],
+    [{ host: 'vm.example.com:2222' }, /includes a port; put the port in its own field/],
+    [{ host: '-oProxyCommand=x' }, /starts with "-"/],
+    [{ host: 'my vm' }, /contains a space/],
+    [{ host: 'bad..name' }, /empty part between dots/],
+    [{ host: '' }, /the host is empty/],
+    [{ port: 0 }, /port: the port must be a whole number from 1 to 65535/],
+    [{ port: 70000 }, /from 1 to 65535/],
+    [{ port: 22.5 }, /whole number/],
+    [{ user: 'two words' }, /user: the user name "two words" contains a space/],
+    [{ user: '-x' }, /starts with "-"/],
+    [{ name: ' padded' }, /starts or ends with a space/],
+    [{ key: { kind: 'ssh-agent' } }, /a key must be of kind "vault", "path" or "agent"/],
+    [{ jumpHosts: [{ host: 'hop', port: 99999 }] }, /jumpHosts\[0\]\.port: the jump host port must be a whole number/],
+    [{ forwards: [{ kind: 'local', bindHost: '127.0.0.1', bindPort: 8888, remoteHost: 'localhost', remotePort: 0 }] }, /forwards\[0\]\.remotePort/],
+    [{ jupyter: { flavour: 'classic' } }, /flavour must be "lab", "notebook", "server" or "auto"/],
+    [{ cloud: { provider: 'aws', instanceId: 'vm-1' } }, /not an EC2 instance id/],
+  ])('rejects %j with a message naming the field', (change, message) => {
+    let error: unknown;
+    try {
+      validateProfile({ ...minimal, ...change });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: 'profiles.invalid', message: expect.stringMatching(message) });
+  });
+
+  it('accepts real-world hosts and users', () => {
+    for (const host of ['203.0.113.7', '2001:db8::1', 'ec2-3-120-1-2.eu-central-1.compute.amazonaws.com', 'my_server.internal', 'localhost', 'vm.example.com.']) {
+      expect(hostProblem(host)).toBeUndefined();
+    }
+    for (const user of ['ubuntu', 'ec2-user', 'jane.doe@contoso.com', 'CORP\\jane', 'josé', 'svc$']) {
+      expect(userProblem(user)).toBeUndefined();
+    }
+  });
+});
+
+describe('profiles file versions', () => {
+  const v1 = {
+    version: 1,
+    profiles: [
+      { name: 'old-gpu', host: '203.0.113.7', user: 'ubuntu', identityFile: '/home/me/.ssh/gpu.pem', jupyter: { flavour: 'lab' } },
+      { name: 'vaulted', host: 'vm.example.com', vaultKey: 'seminar' },
+      { name: 'plain', host: 'plain.example.com' },
+    ],
+  };
+
+  it('migrates a v1 file step by step to the current version', () => {
+    const reading = readProfilesText(JSON.stringify(v1));
+    expect(CURRENT_VERSION).toBe(2);
+    expect(reading).toMatchObject({ kind: 'ok', migratedFrom: 1 });
+    if (reading.kind !== 'ok') throw new Error('unreachable');
+    expect(reading.file.version).toBe(2);
+    expect(reading.file.profiles[0]).toEqual({
+      name: 'old-gpu',
+      host: '203.0.113.7',
+      port: 22,
+      user: 'ubuntu',
+      key: { kind: 'path', path: '/home/me/.ssh/gpu.pem' },
+      jumpHosts: [],
+      forwards: [],
+      jupyter: { flavour: 'lab', env: { kind: 'auto' }, auth: 'token', stopOnDisconnect: false },
+    });
+    expect(reading.file.profiles[1]!.key).toEqual({ kind: 'vault', name: 'seminar' });
+    expect(reading.file.profiles[2]!.key).toBeUndefined();
+    expect(reading.file.profiles[2]).not.toHaveProperty('identityFile');
+  });
+
+  it('reads its own output back unchanged (current version, no migration)', () => {
+    const profiles = [validateProfile(minimal), validateProfile({ name: 'b', host: 'b.example.com', port: 2200 })];
+    const reading = readProfilesText(serializeProfiles(profiles));
+    expect(reading).toEqual({ kind: 'ok', file: { version: CURRENT_VERSION, profiles } });
+  });
+
+  it('reports a newer version with the profiles this build can still read', () => {
+    const reading = readProfilesText(JSON.stringify({ version: 7, profiles: [{ name: 'a', host: 'a.example.com', newField: { x: 1 } }, { name: 'weird', host: 42 }] }));
+    expect(reading).toMatchObject({ kind: 'newer', version: 7, readable: [{ name: 'a', host: 'a.example.com' }] });
+  });
+
+  it.each([
+    ['not JSON', '{"version": 2, "profiles": [', /not valid JSON/],
+    ['no version', '{"profiles": []}', /has no format version/],
+    ['version 0', '{"version": 0, "profiles": []}', /format version 0 is not one Porthole ever wrote/],
+    ['fractional version', '{"version": 1.5, "profiles": []}', /format version 1.5/],
+    ['string version', '{"version": "2", "profiles": []}', /format version "2"/],
+    ['an array', '[]', /does not hold a profiles object/],
+    ['a bad profile', '{"version": 2, "profiles": [{"name": "x", "host": "a b"}]}', /profiles\[0\]\.host: the host "a b" contains a space/],
+    ['duplicate names', '{"version": 2, "profiles": [{"name": "GPU", "host": "a"}, {"name": "gpu", "host": "b"}]}', /the name "gpu" is used twice/],
+    ['a v1 file of the wrong shape', '{"version": 1, "profiles": {}}', /does not match format version 1/],
+  ])('calls %s damaged, with the reason', (_label, text, reason) => {
+    const reading = readProfilesText(text);
+    expect(reading.kind).toBe('damaged');
+    expect(reading.kind === 'damaged' && reading.reason).toMatch(reason);
+  });
+});
