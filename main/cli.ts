@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { forwardCommand } from './cli/forward-command';
 import { notebookCommand } from './cli/notebook-command';
 import { hostsCommand } from './cli/hosts-command';
-import { openDefaultProfileStore } from './profiles';
+import { keysCommand } from './cli/keys-command';
+import { openKeyStore, openProfileStore } from './cli/stores';
 
 export function buildProgram(): Command {
   return new Command('porthole')
@@ -11,7 +12,8 @@ export function buildProgram(): Command {
     .version(process.env['npm_package_version'] ?? '0.1.0')
     .addCommand(forwardCommand())
     .addCommand(notebookCommand())
-    .addCommand(hostsCommand({ openProfileStore: openDefaultProfileStore }))
+    .addCommand(hostsCommand({ openProfileStore }))
+    .addCommand(keysCommand({ openKeyStore }))
     .showHelpAfterError();
 }
 

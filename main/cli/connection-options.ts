@@ -6,8 +6,10 @@ import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { dataDir } from '../shared/data-dir';
 import { PortholeError } from '../shared/errors';
-import { defaultAgent, type Identity } from '../ssh/auth';
-import { SshConnection } from '../ssh/connection';
+import { defaultAgent, type AuthPrompter, type Identity } from '../ssh/auth';
+import { SshConnection, type SshEndpoint } from '../ssh/connection';
+import type { Profile } from '../profiles';
+import { openKeyStore, openProfileStore } from './stores';
 import { defaultKnownHostsFiles, HostKeyStore } from '../ssh/host-keys';
 import { parseDestination, parseJumpList } from './destination';
 import type { Reporter } from './reporter';
@@ -15,6 +17,7 @@ import { terminalPrompter } from './terminal-prompter';
 
 export interface ConnectionCliOptions {
   identity: string[];
+  key?: string;
   jump?: string;
   knownHosts: string[];
   acceptNewHostKey: boolean;
@@ -34,6 +37,7 @@ export const positiveInt = (value: string) => {
 export function addConnectionOptions(command: Command): Command {
   return command
     .option('-i, --identity <file>', 'private key file (repeatable; default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa)', collect, [])
+    .option('--key <name>', 'a key imported into Porthole (see porthole keys list)')
     .option('-J, --jump <hops>', 'jump hosts, comma-separated: user@hop1,user@hop2:2222')
     .option('--known-hosts <file>', 'known_hosts file to trust instead of ~/.ssh/known_hosts (repeatable)', collect, [])
     .option('--accept-new-host-key', 'trust a host key never seen before (like StrictHostKeyChecking=accept-new); changed keys are always refused', false)
@@ -43,12 +47,34 @@ export function addConnectionOptions(command: Command): Command {
     .option('--json', 'print one JSON object per line on stdout', false);
 }
 
-export async function connectionFromCli(destination: string, options: ConnectionCliOptions, reporter: Reporter): Promise<SshConnection> {
-  const target = parseDestination(destination);
+export interface ResolvedTarget {
+  readonly target: SshEndpoint;
+  readonly jumps: SshEndpoint[];
+  /** The saved host profile named on the command line, if any. */
+  readonly profile: Profile | null;
+}
+
+/**
+ * `user@host[:port]`, or the name of a saved host profile (its host, port, user and jump
+ * hosts; flags on the command line win).
+ */
+export async function resolveTarget(destination: string, options: Pick<ConnectionCliOptions, 'jump'>): Promise<ResolvedTarget> {
+  const profile = destination.includes('@') ? null : ((await openProfileStore().catch(() => null))?.get(destination) ?? null);
+  const localUser = parseDestination('x').username;
+  const target = profile ? { host: profile.host, port: profile.port, username: profile.user ?? localUser } : parseDestination(destination);
+  const jumps = options.jump
+    ? parseJumpList(options.jump, target.username)
+    : (profile?.jumpHosts ?? []).map((hop) => ({ host: hop.host, port: hop.port, username: hop.user ?? target.username }));
+  return { target, jumps, profile };
+}
+
+export async function connectionFromCli(resolved: ResolvedTarget, options: ConnectionCliOptions, reporter: Reporter): Promise<SshConnection> {
+  const prompter = terminalPrompter({ acceptNewHostKey: options.acceptNewHostKey, interactive: Boolean(process.stdin.isTTY), say: reporter.say });
+  const { target, jumps, profile } = resolved;
   return new SshConnection({
     target,
-    jumps: options.jump ? parseJumpList(options.jump, target.username) : [],
-    identities: await identities(options.identity),
+    jumps,
+    identities: await identities(options, profile, prompter),
     agent: options.agent ? defaultAgent() : null,
     password: true,
     keyboardInteractive: true,
@@ -56,13 +82,26 @@ export async function connectionFromCli(destination: string, options: Connection
       knownHostsFiles: options.knownHosts.length > 0 ? options.knownHosts : defaultKnownHostsFiles(),
       trustStorePath: join(dataDir(), 'known_hosts'),
     }),
-    prompter: terminalPrompter({ acceptNewHostKey: options.acceptNewHostKey, interactive: Boolean(process.stdin.isTTY), say: reporter.say }),
+    prompter,
     keepaliveIntervalMs: options.keepalive * 1000,
     keepaliveCountMax: options.keepaliveCount,
   });
 }
 
-async function identities(files: readonly string[]): Promise<Identity[]> {
+/** -i files, else --key (or the profile's key), else the usual ~/.ssh/id_* files. */
+async function identities(options: ConnectionCliOptions, profile: Profile | null, prompter: AuthPrompter): Promise<Identity[]> {
+  const files = options.identity;
+  const keyName = options.key ?? (profile?.key?.kind === 'vault' ? profile.key.name : undefined);
+  if (files.length === 0 && keyName !== undefined) {
+    const store = await openKeyStore();
+    return [{ label: keyName, data: await store.privateKeyForLogin(keyName, (label, retry) => prompter.passphrase(label, retry)) }];
+  }
+  if (files.length === 0 && profile?.key?.kind === 'path') return identitiesFromFiles([profile.key.path]);
+  if (files.length === 0 && profile?.key?.kind === 'agent') return [];
+  return identitiesFromFiles(files);
+}
+
+async function identitiesFromFiles(files: readonly string[]): Promise<Identity[]> {
   if (files.length > 0) {
     return Promise.all(
       files.map(async (file) => {

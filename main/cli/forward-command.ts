@@ -4,7 +4,7 @@ import { PortholeError, toErrorInfo, type PortholeErrorInfo } from '../shared/er
 import type { SshConnection } from '../ssh/connection';
 import { parseDynamicForward, parseLocalForward, parseRemoteForward, type ForwardSpec } from '../tunnels/forward-spec';
 import { ForwardSet } from '../tunnels/forward-set';
-import { addConnectionOptions, connectionFromCli, stopSignal, type ConnectionCliOptions } from './connection-options';
+import { addConnectionOptions, connectionFromCli, resolveTarget, stopSignal, type ConnectionCliOptions } from './connection-options';
 import { createReporter } from './reporter';
 
 interface ForwardCommandOptions extends ConnectionCliOptions {
@@ -19,7 +19,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function forwardCommand(): Command {
   const command = new Command('forward')
     .description('Forward ports over SSH, like ssh -N -L, and keep them up across network drops.')
-    .argument('<destination>', 'user@host[:port]')
+    .argument('<destination>', 'user@host[:port], or the name of a saved host')
     .option('-L, --local <spec>', 'local forward [bind:]LPORT:RHOST:RPORT (repeatable)', collect, [])
     .option('-R, --remote <spec>', 'remote forward [bind:]RPORT:LHOST:LPORT (repeatable)', collect, [])
     .option('-D, --dynamic <spec>', 'SOCKS5 proxy on [bind:]PORT (repeatable)', collect, [])
@@ -44,7 +44,7 @@ async function runForward(destination: string, options: ForwardCommandOptions): 
     if (specs.length === 0) {
       throw new PortholeError({ code: 'cli.no-forwards', message: 'No forwards given.', hint: 'Add at least one, e.g. -L 8888:localhost:8888', retryable: false });
     }
-    const live = await connectionFromCli(destination, options, reporter);
+    const live = await connectionFromCli(await resolveTarget(destination, options), options, reporter);
     connection = live;
     const failed = new Promise<PortholeErrorInfo>((resolve) => {
       live.onStateChange((state) => {

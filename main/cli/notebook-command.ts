@@ -5,36 +5,66 @@ import type { EnvChoice } from '../jupyter/remote-scripts';
 import { createBrowserHandoff } from '../session/browser-handoff';
 import { NotebookSession } from '../session/notebook-session';
 import type { SessionState } from '../session/notebook-session-state';
-import { addConnectionOptions, connectionFromCli, positiveInt, stopSignal, type ConnectionCliOptions } from './connection-options';
+import { addConnectionOptions, connectionFromCli, positiveInt, resolveTarget, stopSignal, type ConnectionCliOptions, type ResolvedTarget } from './connection-options';
+import { openVault } from './stores';
 import { openInBrowser } from './open-browser';
 import { createReporter, type Reporter } from './reporter';
 
 interface NotebookCommandOptions extends ConnectionCliOptions {
   localPort?: number;
   dir?: string;
-  flavour: 'lab' | 'notebook' | 'server' | 'auto';
+  flavour?: 'lab' | 'notebook' | 'server' | 'auto';
   condaEnv?: string;
   python?: string;
   passwordStdin: boolean;
   open: boolean;
-  stopOnExit: boolean;
+  stopOnExit?: boolean;
 }
 
 export function notebookCommand(): Command {
   const command = new Command('notebook')
     .description('Start Jupyter on the remote (or reuse the running one), forward it, and open it in your browser.')
-    .argument('<destination>', 'user@host[:port]')
+    .argument('<destination>', 'user@host[:port], or the name of a saved host')
     .addOption(new Option('--local-port <n>', 'local port to serve the notebook on (default: the remote port, or the next free one)').argParser(positiveInt))
     .option('--dir <remote-dir>', 'folder on the remote to open (default: your home folder)')
-    .addOption(new Option('--flavour <flavour>', 'which Jupyter to run').choices(['lab', 'notebook', 'server', 'auto']).default('auto'))
+    .addOption(new Option('--flavour <flavour>', 'which Jupyter to run (default: auto, Lab if installed)').choices(['lab', 'notebook', 'server', 'auto']))
     .addOption(new Option('--conda-env <name>', 'use Jupyter from this conda environment').conflicts('python'))
     .option('--python <path>', 'use Jupyter from this Python (a venv\'s bin/python, for example)')
     .option('--password-stdin', 'password mode: read the notebook password from stdin instead of using a token', false)
     .option('--no-open', 'do not open the browser')
-    .option('--stop-on-exit', 'stop the Jupyter server Porthole started when this command ends (default: keep it running)', false);
+    .option('--stop-on-exit', 'stop the Jupyter server when this command ends (default: keep it running)');
   return addConnectionOptions(command).action(async (destination: string, options: NotebookCommandOptions) => {
     process.exitCode = await runNotebook(destination, options);
   });
+}
+
+/** Where a notebook password is kept in the vault: per saved host, or per user@host:port. */
+function passwordId(resolved: ResolvedTarget): string {
+  const { target, profile } = resolved;
+  return `jupyter-password/${profile ? `profile:${profile.name}` : `${target.username}@${target.host}:${target.port}`}`;
+}
+
+/**
+ * Password mode: a password from stdin is used and kept in the vault (OS keychain) for
+ * next time; a saved host in password mode reads it back from there.
+ */
+async function notebookPassword(options: NotebookCommandOptions, resolved: ResolvedTarget, reporter: Reporter): Promise<string | null> {
+  if (options.passwordStdin) {
+    const password = await readPasswordFromStdin();
+    try {
+      await (await openVault()).set(passwordId(resolved), password);
+    } catch (error) {
+      const info = toErrorInfo(error);
+      reporter.say(`The password was not saved (${info.message}); it is used for this session only.`);
+    }
+    return password;
+  }
+  if (resolved.profile?.jupyter.auth !== 'password') return null;
+  const saved = await (await openVault()).get(passwordId(resolved));
+  if (saved === null) {
+    throw new PortholeError({ code: 'jupyter.password-missing', message: `The host "${resolved.profile.name}" uses a notebook password, and none is saved yet.`, hint: 'Give it once with --password-stdin; Porthole keeps it in your keychain-protected vault.', retryable: false });
+  }
+  return saved.toString('utf8');
 }
 
 async function readPasswordFromStdin(): Promise<string> {
@@ -52,16 +82,18 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
   const stop = stopSignal();
   let session: NotebookSession | null = null;
   try {
-    const password = options.passwordStdin ? await readPasswordFromStdin() : null;
-    const env: EnvChoice = options.condaEnv ? { kind: 'conda', name: options.condaEnv } : options.python ? { kind: 'python', path: options.python } : { kind: 'auto' };
-    const connection = await connectionFromCli(destination, options, reporter);
+    const resolved = await resolveTarget(destination, options);
+    const saved = resolved.profile?.jupyter;
+    const password = await notebookPassword(options, resolved, reporter);
+    const env: EnvChoice = options.condaEnv ? { kind: 'conda', name: options.condaEnv } : options.python ? { kind: 'python', path: options.python } : (saved?.env ?? { kind: 'auto' });
+    const connection = await connectionFromCli(resolved, options, reporter);
     const live = new NotebookSession(connection, {
-      flavour: options.flavour,
+      flavour: options.flavour ?? saved?.flavour ?? 'auto',
       env,
-      rootDir: options.dir ?? null,
+      rootDir: options.dir ?? saved?.rootDir ?? null,
       password,
-      localPort: options.localPort ?? null,
-      stopServerOnClose: options.stopOnExit,
+      localPort: options.localPort ?? saved?.localPort ?? null,
+      stopServerOnClose: options.stopOnExit ?? saved?.stopOnDisconnect ?? false,
     });
     session = live;
     const ended = new Promise<{ code: number }>((resolve) => {
