@@ -8,6 +8,7 @@
  */
 import type { Client } from 'ssh2';
 import { PortholeError } from '../shared/errors';
+import { RemoteCommandError, runRemoteCommand, type RemoteCommandResult } from '../shared/remote-command';
 
 export interface InstallResult {
   /** False when the key was already in authorized_keys. */
@@ -67,39 +68,16 @@ export async function installPublicKey(client: Client, publicKey: string, option
   });
 }
 
-interface RunResult {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly code: number | null;
-}
-
-function run(client: Client, command: string, stdin: string, timeoutMs: number): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (error, channel) => {
-      if (error) {
-        reject(
-          new PortholeError(
-            { code: 'keys.install-failed', message: `The server refused to run the command that adds the key: ${error.message}.`, hint: 'The account may not be allowed to run commands (ForceCommand or a restricted shell); add the key by hand.', retryable: false },
-            { cause: error },
-          ),
-        );
-        return;
-      }
-      let stdout = '';
-      let stderr = '';
-      let code: number | null = null;
-      const timer = setTimeout(() => {
-        channel.close();
-        reject(new PortholeError({ code: 'keys.install-failed', message: `The server did not finish adding the key within ${Math.round(timeoutMs / 1000)} s.`, hint: 'Try again; the server may be overloaded.', retryable: true }));
-      }, timeoutMs);
-      channel.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-      channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      channel.on('exit', (exitCode: number | null) => (code = exitCode));
-      channel.on('close', () => {
-        clearTimeout(timer);
-        resolve({ stdout, stderr, code });
-      });
-      channel.end(stdin);
-    });
-  });
+async function run(client: Client, command: string, stdin: string, timeoutMs: number): Promise<RemoteCommandResult> {
+  try {
+    return await runRemoteCommand(client, command, stdin, timeoutMs);
+  } catch (error) {
+    if (error instanceof RemoteCommandError && error.kind === 'timeout') {
+      throw new PortholeError({ code: 'keys.install-failed', message: `The server did not finish adding the key within ${Math.round(timeoutMs / 1000)} s.`, hint: 'Try again; the server may be overloaded.', retryable: true }, { cause: error });
+    }
+    throw new PortholeError(
+      { code: 'keys.install-failed', message: `The server refused to run the command that adds the key: ${(error as Error).message}.`, hint: 'The account may not be allowed to run commands (ForceCommand or a restricted shell); add the key by hand.', retryable: false },
+      { cause: error },
+    );
+  }
 }

@@ -4,7 +4,6 @@
  * read is bounds-checked and fails with KeyFormatError: key files come from users and may
  * be cut short or damaged anywhere.
  */
-import { createHash } from 'node:crypto';
 import { KeyFormatError } from './errors';
 
 export class WireReader {
@@ -158,10 +157,4 @@ export function wrapBase64(bytes: Buffer, width: number): string {
   return lines.join('\n');
 }
 
-/**
- * The OpenSSH fingerprint of a public key blob, exactly as `ssh-keygen -lf` prints it.
- * (main/ssh has the same function; main/keys may not import main/ssh.)
- */
-export function sha256Fingerprint(keyBlob: Uint8Array): string {
-  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
-}
+export { sha256Fingerprint } from '../shared/fingerprint';

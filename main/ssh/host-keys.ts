@@ -7,7 +7,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PortholeError } from '../shared/errors';
-import { sha256Fingerprint } from './fingerprint';
+import { sha256Fingerprint } from '../shared/fingerprint';
 import { checkHostKey, formatKnownHostsLine, keyTypeOfBlob, knownKeyTypes, readKnownHostsFiles, type KnownHostEntry } from './known-hosts';
 
 export interface HostKeySources {

@@ -8,7 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { sha256Fingerprint } from './fingerprint';
+import { sha256Fingerprint } from '../shared/fingerprint';
 
 export interface KnownHostEntry {
   /** Path (or label) of the file it came from. */

@@ -3,7 +3,7 @@
  * one sshd was given (checked against `ssh-keygen -lf`), and Jupyter is there for the user.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Fingerprint } from '../../main/ssh/fingerprint';
+import { sha256Fingerprint } from '../../main/shared/fingerprint';
 import { fingerprintOf } from '../env/keys';
 import { startTestHost, type TestHost } from '../env/host';
 import { connectSsh, exec, keyLogin } from '../env/ssh-client';

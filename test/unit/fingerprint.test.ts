@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keyBlobFromPublicKeyLine, sha256Fingerprint } from '../../main/ssh/fingerprint';
+import { keyBlobFromPublicKeyLine, sha256Fingerprint } from '../../main/shared/fingerprint';
 import { generateKeyPair, type KeyType } from '../env/keys';
 
 const dir = mkdtempSync(join(tmpdir(), 'porthole-fp-'));

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRuntimeFile, parseServerListOutput, type ServerInfo } from '../../main/jupyter/server-info';
 import { parseStartupOutput, startupFailure, type StartupUrl } from '../../main/jupyter/startup-output';
 import { parseJupyterVersion, passwordFlag, portRetriesFlag, tokenFlag, type JupyterVersions } from '../../main/jupyter/versions';
+import { mulberry32 as prng } from '../support/prng';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'jupyter');
 const RECORDED = join(FIXTURES, 'recorded');
@@ -536,17 +537,6 @@ describe('flags for each version', () => {
 });
 
 describe('fuzz: random and mutated output never throws', () => {
-  /** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
 
   const corpus: string[] = [
     ...readdirSync(RECORDED).filter((name) => name.endsWith('.txt') || name.endsWith('.json')).map((name) => recorded(name)),

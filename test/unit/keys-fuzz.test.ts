@@ -14,6 +14,7 @@ import { utils } from 'ssh2';
 import { importKeyText, sha256Fingerprint } from '../../main/keys';
 import { PortholeError } from '../../main/shared/errors';
 import { runChecked } from '../env/processes';
+import { mulberry32 as random } from '../support/prng';
 
 const PASSPHRASE = 'fuzz pass 1';
 const SEED = 0x5eed_2024;
@@ -62,18 +63,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** mulberry32: small, seeded, good enough to pick mutations. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutator = (data: Buffer, rnd: () => number) => Buffer;
 const int = (rnd: () => number, n: number) => Math.floor(rnd() * n);

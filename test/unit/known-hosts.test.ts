@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyBlobFromPublicKeyLine, sha256Fingerprint } from '../../main/ssh/fingerprint';
+import { keyBlobFromPublicKeyLine, sha256Fingerprint } from '../../main/shared/fingerprint';
 import {
   checkHostKey,
   entryMatchesHost,
@@ -22,6 +22,7 @@ import {
 } from '../../main/ssh/known-hosts';
 import { fingerprintOf, generateKeyPair, type KeyPair } from '../env/keys';
 import { run, runChecked } from '../env/processes';
+import { mulberry32 as prng } from '../support/prng';
 
 const dir = mkdtempSync(join(tmpdir(), 'porthole-kh-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -588,18 +589,6 @@ describe('readKnownHostsFiles', () => {
 });
 
 // --- fuzz ----------------------------------------------------------------------------------------
-
-/** mulberry32: tiny, seedable, good enough to drive mutations reproducibly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FUZZ_ALPHABET = ' \t\r\n#@|,!*?[]:=+/AZaz09.-\u00e9\u0000';
 

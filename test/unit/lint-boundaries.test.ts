@@ -46,7 +46,7 @@ describe('lint boundaries', () => {
     const file = 'renderer/src/App.tsx';
     expect(await restrictedImportMessages(file, "import type { AppInfo } from '../../main/ipc/contract';\nexport type A = AppInfo;\n")).toEqual([]);
     expect(await restrictedImportMessages(file, "import { commands } from '../../main/ipc/contract';\nexport const c = commands;\n")).toHaveLength(1);
-    expect(await restrictedImportMessages(file, "import { sha256Fingerprint } from '../../main/ssh/fingerprint';\nexport const f = sha256Fingerprint;\n")).toHaveLength(1);
+    expect(await restrictedImportMessages(file, "import { sha256Fingerprint } from '../../main/shared/fingerprint';\nexport const f = sha256Fingerprint;\n")).toHaveLength(1);
     expect(await restrictedImportMessages(file, "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n")).toHaveLength(1);
   });
 

@@ -11,20 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProfilesText, serializeProfiles } from '../../main/profiles/migrations';
 import { validateProfile } from '../../main/profiles/schema';
 import { ProfileStore } from '../../main/profiles/store';
+import { mulberry32 as random } from '../support/prng';
 
 const SEED = Number(process.env['PORTHOLE_FUZZ_SEED'] ?? 20240501);
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: string[] = [
   serializeProfiles([

@@ -12,20 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Vault, type KeychainBackend } from '../../main/secrets';
 import { VaultCipher } from '../../main/secrets/vault-format';
 import { PortholeError } from '../../main/shared/errors';
+import { mulberry32 } from '../support/prng';
 
 const root = mkdtempSync(join(tmpdir(), 'porthole-vault-fuzz-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** mulberry32: small, seeded, good enough to pick mutations reproducibly. */
+/** Seeded helpers over mulberry32, so a failure replays exactly. */
 function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, pick: <T>(items: readonly T[]) => items[int(items.length)]! };
 }

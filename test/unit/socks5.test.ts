@@ -4,6 +4,7 @@ import net, { type AddressInfo, type Server, type Socket } from 'node:net';
 import { Duplex, PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveSocks5, Socks5Handshake, socks5Reply, type Socks5Action, type Socks5Request } from '../../main/tunnels/socks5';
+import { mulberry32 as prng } from '../support/prng';
 
 // ---------------------------------------------------------------------------------------
 // Wire-format helpers (client side)
@@ -175,18 +176,6 @@ describe('Socks5Handshake', () => {
 
 // ---------------------------------------------------------------------------------------
 // Fuzzing
-
-/** mulberry32: tiny, seedable, good enough to spread inputs; a failure reproduces from the seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fuzzInput(random: () => number): Buffer {
   const int = (limit: number) => Math.floor(random() * limit);
