@@ -12,6 +12,7 @@ import type { BackoffPolicy } from './backoff';
 import { INITIAL_STATE, next, type ConnectionEffect, type ConnectionEvent, type ConnectionState, type UserPrompt } from './connection-state';
 import { classifyChannelOpenError, classifySshError } from './errors';
 import { unknownHostKeyError, type HostKeyStore } from './host-keys';
+import { tuneSshTransport } from './transport-tuning';
 
 export interface SshEndpoint {
   readonly host: string;
@@ -46,6 +47,8 @@ export interface SshConnectionOptions {
 export type ConnectionListener = (state: ConnectionState, previous: ConnectionState) => void;
 
 const PROBE_TIMEOUT_MS = 5_000;
+/** Time allowed for the login itself once the handshake is done (OpenSSH's LoginGraceTime is 120 s). */
+const LOGIN_TIMEOUT_MS = 120_000;
 
 export function describeEndpoint(endpoint: SshEndpoint): string {
   return endpoint.port === 22 ? endpoint.host : `${endpoint.host}:${endpoint.port}`;
@@ -286,12 +289,17 @@ export class SshConnection {
         if (settled) return;
         settled = true;
         deadline.cancel();
-        client.end();
+        // destroy(), not end(): ssh2's end() half-closes, and a peer that never answers
+        // would keep the socket open for good (after end(), destroy() is a no-op).
         client.destroy();
         if (hostKeyError) reject(hostKeyError);
         else if (error instanceof Error && /All configured authentication methods failed/.test(error.message)) reject(sequence.failure());
         else reject(classifySshError(error, { server }));
       };
+      // The handshake deadline covers TCP, version exchange and key exchange, where a dead or
+      // hostile endpoint would stall. Login is paced by the server (PAM delays each wrong
+      // password by seconds), so from here on the limit is LoginGraceTime-like.
+      client.once('handshake', () => deadline.restart(LOGIN_TIMEOUT_MS));
       client.once('ready', () => {
         if (settled) return;
         settled = true;
@@ -327,6 +335,7 @@ export class SshConnection {
             );
           },
         } as ConnectConfig);
+        tuneSshTransport(client);
       }, fail);
     });
   }
@@ -404,6 +413,16 @@ class PausableTimer {
     }, Math.max(0, this.remaining));
   }
 
+  /** Starts over with a new duration (keeps a pause in force). */
+  restart(ms: number): void {
+    if (this.done) return;
+    const paused = this.timer === null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.remaining = ms;
+    if (!paused) this.resume();
+  }
+
   cancel(): void {
     this.done = true;
     if (this.timer !== null) clearTimeout(this.timer);
@@ -439,12 +458,18 @@ function endChain(clients: readonly Client[]): Promise<void> {
           client.once('close', () => resolve());
           client.end();
           setTimeout(() => {
-            client.destroy();
+            forceClose(client);
             resolve();
           }, 1_000).unref();
         }),
     ),
   ).then(() => undefined);
+}
+
+/** After end(), ssh2's destroy() does nothing (the socket is no longer writable): close the socket itself. */
+function forceClose(client: Client): void {
+  const sock = (client as unknown as { _sock?: { destroy?: () => void } })._sock;
+  sock?.destroy?.();
 }
 
 const SUPERSEDED = Symbol('superseded');

@@ -167,6 +167,17 @@ describe('forward errors', () => {
     expect(errors).toEqual([expect.objectContaining({ code: 'tunnel.target-unreachable' })]);
   });
 
+  it('a server that accepts but never speaks SSH gives ssh.timeout within the handshake deadline', async () => {
+    const host = later(await startTestHost());
+    const silent: Server = createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => silent.close(resolve)));
+    const started = Date.now();
+    const connection = connectionTo(host, { target: { host: '127.0.0.1', port: (silent.address() as AddressInfo).port, username: 'x' }, handshakeTimeoutMs: 800 });
+    await expect(connection.start()).rejects.toMatchObject({ code: 'ssh.timeout' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('an unknown host name gives ssh.dns-failed; a closed port gives ssh.connection-refused', async () => {
     const host = later(await startTestHost());
     const dns = connectionTo(host, { target: { host: 'no-such-host.invalid', port: 22, username: 'x' } });
