@@ -280,6 +280,7 @@ export class SshConnection {
     return new Promise((resolve, reject) => {
       const client = new Client();
       let hostKeyError: PortholeError | null = null;
+      let verifiedKey: Buffer | null = null;
       let settled = false;
       const deadline = new PausableTimer(this.options.handshakeTimeoutMs ?? 20_000, () => {
         fail(Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' }));
@@ -325,9 +326,16 @@ export class SshConnection {
           keepaliveCountMax: this.options.keepaliveCountMax ?? 2,
           authHandler: sequence.handler,
           algorithms: withPreferredHostKeys(this.options.algorithms, preferred),
-          hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+          hostVerifier: (key: Buffer, verify: (valid: boolean) => void): boolean | undefined => {
+            // ssh2 asks again at every rekey. The key was checked at the first exchange;
+            // from then on only that same key is accepted, answered at once: an
+            // asynchronous answer in the middle of a rekey corrupted the stream (ssh2).
+            if (verifiedKey !== null) return key.equals(verifiedKey);
             this.verifyHostKey(hop, key).then(
-              () => verify(true),
+              () => {
+                verifiedKey = Buffer.from(key);
+                verify(true);
+              },
               (error: unknown) => {
                 hostKeyError = error instanceof PortholeError ? error : classifySshError(error, { server });
                 verify(false);

@@ -46,6 +46,17 @@ describe('local forwards', () => {
     expect(answer.toString()).toBe(sha256(payload));
   });
 
+  it('survives the server rekeying mid-transfer (ssh2 re-verifies the host key at every rekey)', async () => {
+    // RekeyLimit 1M: sshd renews the keys after every MiB, so 48 MiB means dozens of rekeys.
+    const { host, connection } = await setup({ extraConfig: ['RekeyLimit 1M'] });
+    const sink = later(await hashServer());
+    const forward = await forwardTo(connection, sink);
+    const payload = randomBytes(48 * 1024 * 1024);
+    expect((await roundTrip(forward.localPort, payload, 60_000)).toString()).toBe(sha256(payload));
+    expect(connection.snapshot().kind).toBe('ready');
+    expect(host.sshd.log()).not.toMatch(/Bad packet length|Connection corrupted/);
+  });
+
   it('binds 127.0.0.1 by default', async () => {
     const { connection } = await setup();
     const forward = await forwardTo(connection, later(await echoServer()));
