@@ -8,6 +8,7 @@
  */
 import { createServer, Socket, type Server } from 'node:net';
 import type { Client, ConnectConfig } from 'ssh2';
+import { coalesceWrites } from '../../main/ssh/transport-tuning';
 
 export interface PortholeTuning {
   /** TCP_NODELAY on every accepted local socket (browser side). */
@@ -69,34 +70,6 @@ export function tuneSshTransport(client: Client, tuning: PortholeTuning): void {
   if (!(sock instanceof Socket)) return;
   if (tuning.sshNoDelay) client.setNoDelay(true);
   if (tuning.coalesceSshWrites !== 'off') coalesceWrites(sock, tuning.coalesceSshWrites);
-}
-
-const COALESCED = Symbol('porthole.coalescedWrites');
-
-/**
- * Corks the socket on the first write of a turn of the event loop and uncorks it at the end
- * of that turn, so Node hands all buffers of the turn to the kernel in one writev(). The
- * only change to ssh2's behaviour is when bytes leave, never which bytes or in what order.
- */
-export function coalesceWrites(sock: Socket, mode: 'tick' | 'immediate'): void {
-  const marked = sock as Socket & { [COALESCED]?: true };
-  if (marked[COALESCED]) return;
-  marked[COALESCED] = true;
-  const write = sock.write;
-  let corked = false;
-  const flush = () => {
-    corked = false;
-    sock.uncork();
-  };
-  sock.write = function (this: Socket, ...args: unknown[]): boolean {
-    if (!corked) {
-      corked = true;
-      sock.cork();
-      if (mode === 'tick') process.nextTick(flush);
-      else setImmediate(flush);
-    }
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as Socket['write'];
 }
 
 /**
