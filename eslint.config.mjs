@@ -22,6 +22,8 @@ const MAIN_FOLDER_IMPORTS = {
   profiles: [],
   cloud: ['secrets'],
   cli: ['ssh', 'tunnels', 'jupyter', 'session', 'cloud', 'secrets', 'keys', 'profiles'],
+  // The desktop service layer: everything the window, tray and browser tests drive, without electron.
+  app: ['ssh', 'tunnels', 'jupyter', 'session', 'cloud', 'secrets', 'keys', 'profiles'],
   ipc: [],
   shared: [],
 };

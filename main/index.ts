@@ -4,6 +4,8 @@ import { hardenApp } from './electron/security';
 import { registerIpc, sendEvent } from './electron/ipc';
 import { createMainWindow, isAppUrl } from './electron/window';
 import { createTray } from './electron/tray';
+import { DesktopService } from './app/service';
+import { dataDir } from './shared/data-dir';
 
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
@@ -44,14 +46,14 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('activate', showWindow);
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     hardenApp(isAppUrl);
-    registerIpc(
-      {
-        'app:get-info': () => ({ name: app.getName(), version: app.getVersion(), platform: process.platform }),
-      },
-      isAppUrl,
-    );
+    const service = await DesktopService.create({
+      dataDir: dataDir(),
+      desktop: { openExternal: async () => undefined, writeClipboard: () => undefined, pickKeyFile: async () => null },
+      appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+    });
+    registerIpc(service.handlers, isAppUrl);
     powerMonitor.on('resume', () => {
       if (mainWindow && !mainWindow.isDestroyed()) sendEvent(mainWindow.webContents, 'app:resumed', { at: Date.now() });
     });

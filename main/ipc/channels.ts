@@ -3,8 +3,49 @@
  * build `window.porthole` without bundling zod. contract.ts checks, at compile time, that
  * it declares exactly these names.
  */
-export const commandNames = ['app:get-info'] as const;
-export const eventNames = ['app:resumed'] as const;
+export const commandNames = [
+  'app:get-info',
+  'hosts:list',
+  'hosts:save',
+  'hosts:remove',
+  'hosts:probe',
+  'hosts:preview-import',
+  'hosts:import',
+  'keys:list',
+  'keys:pick-file',
+  'keys:inspect',
+  'keys:import',
+  'keys:generate',
+  'keys:copy-public',
+  'keys:remove',
+  'keys:install',
+  'sessions:list',
+  'sessions:launch',
+  'sessions:connect',
+  'sessions:open',
+  'sessions:copy-url',
+  'sessions:disconnect',
+  'sessions:stop-server',
+  'sessions:retry',
+  'sessions:list-servers',
+  'prompts:list',
+  'prompts:answer',
+  'prompts:cancel',
+  'settings:get',
+  'settings:update',
+  'logs:recent',
+] as const;
+
+export const eventNames = [
+  'app:resumed',
+  'app:notice',
+  'hosts:changed',
+  'keys:changed',
+  'sessions:changed',
+  'prompts:changed',
+  'settings:changed',
+  'logs:appended',
+] as const;
 
 export type CommandName = (typeof commandNames)[number];
 export type EventName = (typeof eventNames)[number];

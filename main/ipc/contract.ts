@@ -4,13 +4,17 @@
  * main registers handlers from it, so neither side has hand-written per-channel code that
  * could drift. Renderer code may import this module for types only (lint enforces it).
  *
- * Secrets travel renderer -> main only: no command here returns key material or passwords.
+ * Secrets travel renderer -> main only: no command here returns key material, a stored
+ * password or a Jupyter token. The schemas check the shape of what arrives; main/app then
+ * checks the meaning (a host name that is not a host, say) and answers field by field.
  */
 import { z } from 'zod';
 import type { PortholeErrorInfo } from '../shared/errors';
 import type { CommandName, EventName } from './channels';
+import type * as V from './views';
 
 export { apiPathOf, commandNames, eventNames, type CommandName, type EventName } from './channels';
+export type * from './views';
 
 /** A command: its argument schema, and its result type (a phantom, never read at run time). */
 export interface CommandSpec<Args extends z.ZodType, Result> {
@@ -22,25 +26,148 @@ function command<Result>() {
   return <Args extends z.ZodType>(args: Args): CommandSpec<Args, Result> => ({ args });
 }
 
-export interface AppInfo {
-  readonly name: string;
-  readonly version: string;
-  readonly platform: string;
-}
+const none = z.object({}).strict();
+const text = (max: number) => z.string().max(max);
+const port = z.number().int().min(0).max(65_535);
+const hostName = z.object({ host: text(100) }).strict();
+
+const keyRef = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('vault'), name: text(200) }).strict(),
+  z.object({ kind: z.literal('path'), path: text(4096) }).strict(),
+  z.object({ kind: z.literal('agent') }).strict(),
+]);
+
+const forward = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local'), bindHost: text(300), bindPort: port, remoteHost: text(300), remotePort: port }).strict(),
+  z.object({ kind: z.literal('remote'), bindHost: text(300), bindPort: port, localHost: text(300), localPort: port }).strict(),
+  z.object({ kind: z.literal('dynamic'), bindHost: text(300), bindPort: port }).strict(),
+]);
+
+const jupyterEnv = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('auto') }).strict(),
+  z.object({ kind: z.literal('conda'), name: text(200) }).strict(),
+  z.object({ kind: z.literal('python'), path: text(4096) }).strict(),
+]);
+
+const hostInput = z
+  .object({
+    name: text(200),
+    host: text(300),
+    port: port.optional(),
+    user: text(300).optional(),
+    key: keyRef.optional(),
+    jumpHosts: z.array(z.object({ host: text(300), port: port.optional(), user: text(300).optional() }).strict()).max(16).optional(),
+    forwards: z.array(forward).max(256).optional(),
+    jupyter: z
+      .object({
+        flavour: z.enum(['lab', 'notebook', 'server', 'auto']).optional(),
+        env: jupyterEnv.optional(),
+        rootDir: text(4096).optional(),
+        auth: z.enum(['token', 'password']).optional(),
+        localPort: port.optional(),
+        stopOnDisconnect: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const keySource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: text(4096) }).strict(),
+  z.object({ kind: z.literal('text'), text: text(1024 * 1024) }).strict(),
+  // 1 MiB of key file, base64 (4/3): the engine refuses anything larger as "not a key".
+  z.object({ kind: z.literal('bytes'), base64: text(1_400_000), fileName: text(255) }).strict(),
+]);
+
+const importSource = z.enum(['ssh-config', 'putty']);
+
+const promptAnswer = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('host-key'), trust: z.enum(['once', 'always']) }).strict(),
+  z.object({ kind: z.literal('secret'), value: text(4096), remember: z.boolean() }).strict(),
+  z.object({ kind: z.literal('keyboard-interactive'), answers: z.array(text(4096)).max(32) }).strict(),
+]);
+
+const settingsPatch = z
+  .object({
+    keepaliveSeconds: z.number().int().min(0).max(3600).optional(),
+    browser: z.discriminatedUnion('kind', [z.object({ kind: z.literal('default') }).strict(), z.object({ kind: z.literal('custom'), path: text(4096) }).strict()]).optional(),
+    launchAtLogin: z.boolean().optional(),
+    notifications: z.boolean().optional(),
+    promptTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
+  })
+  .strict();
 
 // `satisfies` makes the compiler reject a command missing here or not listed in channels.ts.
 export const commands = {
-  'app:get-info': command<AppInfo>()(z.object({}).strict()),
+  'app:get-info': command<V.AppInfo>()(none),
+
+  'hosts:list': command<V.HostView[]>()(none),
+  /** Adds (originalName null) or updates a host. `notebookPassword` is kept in the vault, never returned. */
+  'hosts:save': command<V.HostView>()(z.object({ originalName: text(200).nullable(), host: hostInput, notebookPassword: text(4096).optional() }).strict()),
+  'hosts:remove': command<null>()(z.object({ name: text(200) }).strict()),
+  /** Connects once (asking what it must) and reports the remote's conda envs and Jupyter flavours. */
+  'hosts:probe': command<V.HostProbeView>()(z.object({ host: hostInput }).strict()),
+  /** What an import would add; `path` null means the usual place (~/.ssh/config, PuTTY's registry). */
+  'hosts:preview-import': command<V.ImportPreviewView>()(z.object({ source: importSource, path: text(4096).nullable() }).strict()),
+  'hosts:import': command<{ added: string[]; existing: string[] }>()(z.object({ source: importSource, path: text(4096).nullable(), names: z.array(text(200)).max(1000) }).strict()),
+
+  'keys:list': command<V.KeyView[]>()(none),
+  /** The OS file picker, opened by main; null when the user closed it. */
+  'keys:pick-file': command<{ path: string | null }>()(none),
+  'keys:inspect': command<V.KeyInspectionView>()(z.object({ source: keySource }).strict()),
+  /** `keepPath`: keep only the file's path (for `path` sources) instead of a converted copy in the vault. */
+  'keys:import': command<V.KeyView>()(z.object({ source: keySource, name: text(200), passphrase: text(4096).optional(), keepPath: z.boolean().optional() }).strict()),
+  'keys:generate': command<V.KeyView>()(z.object({ name: text(200), type: z.enum(['ed25519', 'rsa']), passphrase: text(4096).optional() }).strict()),
+  /** Puts the public key line on the clipboard (main owns the clipboard). */
+  'keys:copy-public': command<null>()(z.object({ name: text(200) }).strict()),
+  'keys:remove': command<null>()(z.object({ name: text(200) }).strict()),
+  /** Logs in with the password given (used once, never kept) and appends the key to ~/.ssh/authorized_keys. */
+  'keys:install': command<{ added: boolean }>()(z.object({ name: text(200), host: text(300), port: port, user: text(300), password: text(4096) }).strict()),
+
+  'sessions:list': command<V.SessionView[]>()(none),
+  /** One click: connect, find or start Jupyter, forward, check it answers, open the browser. */
+  'sessions:launch': command<null>()(z.object({ host: text(200), openBrowser: z.boolean().optional() }).strict()),
+  /** Connect with the host's saved forwards only, no Jupyter. */
+  'sessions:connect': command<null>()(hostName),
+  /** Opens the ready notebook in the browser through a one-time handoff (the token never leaves main). */
+  'sessions:open': command<null>()(hostName),
+  /** Copies a one-time handoff address that logs the browser in, valid for a minute. */
+  'sessions:copy-url': command<null>()(hostName),
+  /** Closes the forwards and the connection; Jupyter keeps running unless the host says otherwise. */
+  'sessions:disconnect': command<null>()(hostName),
+  /** Stops the session's Jupyter server, then disconnects. */
+  'sessions:stop-server': command<null>()(hostName),
+  'sessions:retry': command<null>()(hostName),
+  /** Jupyter servers running on a connected host. */
+  'sessions:list-servers': command<V.RemoteServerView[]>()(hostName),
+
+  'prompts:list': command<V.PromptView[]>()(none),
+  'prompts:answer': command<null>()(z.object({ id: text(100), answer: promptAnswer }).strict()),
+  'prompts:cancel': command<null>()(z.object({ id: text(100) }).strict()),
+
+  'settings:get': command<V.SettingsView>()(none),
+  'settings:update': command<V.SettingsView>()(z.object({ patch: settingsPatch }).strict()),
+
+  'logs:recent': command<V.LogLineView[]>()(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict()),
 } as const satisfies Record<CommandName, CommandSpec<z.ZodType, unknown>>;
 
-/** Events main pushes to the renderer, with the schema of their payload. */
+/** Events main pushes to the renderer. Main builds these payloads itself, so they are typed, not parsed. */
+const payload = <T>() => z.custom<T>(() => true);
+
 export const events = {
   /** The machine woke from sleep or the network came back: views may refresh. */
   'app:resumed': z.object({ at: z.number() }).strict(),
+  'app:notice': payload<{ notice: V.NoticeView }>(),
+  'hosts:changed': payload<{ hosts: V.HostView[] }>(),
+  'keys:changed': payload<{ keys: V.KeyView[] }>(),
+  'sessions:changed': payload<{ sessions: V.SessionView[] }>(),
+  'prompts:changed': payload<{ prompts: V.PromptView[] }>(),
+  'settings:changed': payload<{ settings: V.SettingsView }>(),
+  'logs:appended': payload<{ lines: V.LogLineView[] }>(),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type CommandArgs<N extends CommandName> = z.input<(typeof commands)[N]['args']>;
-export type CommandResult<N extends CommandName> = NonNullable<(typeof commands)[N]['result']>;
+export type CommandResult<N extends CommandName> = NonNullable<(typeof commands)[N]['result']> extends never ? null : Exclude<(typeof commands)[N]['result'], undefined>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 /** What every command resolves to: nothing throws across IPC. */

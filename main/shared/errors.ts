@@ -8,12 +8,24 @@ export interface PortholeErrorInfo {
   readonly message: string;
   readonly hint?: string;
   readonly retryable: boolean;
+  /** Structure a screen can show better than a sentence (never a secret). */
+  readonly details?: ErrorDetails;
+}
+
+export interface ErrorDetails {
+  /** `ssh.hostkey-changed`: what the server presented and what is on record, and where. */
+  readonly hostKeyChanged?: {
+    readonly server: string;
+    readonly presented: { readonly keyType: string; readonly fingerprint: string };
+    readonly recorded: readonly { readonly keyType: string; readonly fingerprint: string; readonly file: string; readonly line: number }[];
+  };
 }
 
 export class PortholeError extends Error implements PortholeErrorInfo {
   readonly code: string;
   readonly hint?: string;
   readonly retryable: boolean;
+  readonly details?: ErrorDetails;
 
   constructor(info: PortholeErrorInfo, options?: { cause?: unknown }) {
     super(info.message, options);
@@ -21,6 +33,7 @@ export class PortholeError extends Error implements PortholeErrorInfo {
     this.code = info.code;
     if (info.hint !== undefined) this.hint = info.hint;
     this.retryable = info.retryable;
+    if (info.details !== undefined) this.details = info.details;
   }
 
   toInfo(): PortholeErrorInfo {
@@ -29,6 +42,7 @@ export class PortholeError extends Error implements PortholeErrorInfo {
       message: this.message,
       ...(this.hint !== undefined ? { hint: this.hint } : {}),
       retryable: this.retryable,
+      ...(this.details !== undefined ? { details: this.details } : {}),
     };
   }
 }

@@ -89,6 +89,13 @@ function changedError(server: string, key: PresentedKey, recorded: readonly Know
     message: `The host key of ${server} has changed since your last visit. It now presents ${key.keyType} ${key.fingerprint}; on record: ${onRecord}. Porthole stopped before sending any password or key.`,
     hint: 'If the machine was rebuilt or its IP now belongs to another VM, remove the old entry and connect again. Otherwise someone may be intercepting the connection: do not connect.',
     retryable: false,
+    details: {
+      hostKeyChanged: {
+        server,
+        presented: { keyType: key.keyType, fingerprint: key.fingerprint },
+        recorded: recorded.map((e) => ({ keyType: e.keyType, fingerprint: e.fingerprint, file: e.file, line: e.line })),
+      },
+    },
   });
 }
 

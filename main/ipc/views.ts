@@ -1,0 +1,272 @@
+/**
+ * What the renderer sees: plain data, built by main/app from the engine's own types, and
+ * never a secret. No key material, no stored password, no Jupyter token appears in any of
+ * these shapes; a notebook URL here is always the bare local address.
+ *
+ * Kept free of imports from the engine folders so the renderer (which may import this
+ * module's types only) depends on the contract, not on how the engine is built.
+ */
+import type { PortholeErrorInfo } from '../shared/errors';
+
+export interface AppInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly platform: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Hosts
+
+export type KeyRefView = { readonly kind: 'vault'; readonly name: string } | { readonly kind: 'path'; readonly path: string } | { readonly kind: 'agent' };
+
+export interface JumpHostView {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string | null;
+}
+
+export type ForwardView =
+  | { readonly kind: 'local'; readonly bindHost: string; readonly bindPort: number; readonly remoteHost: string; readonly remotePort: number }
+  | { readonly kind: 'remote'; readonly bindHost: string; readonly bindPort: number; readonly localHost: string; readonly localPort: number }
+  | { readonly kind: 'dynamic'; readonly bindHost: string; readonly bindPort: number };
+
+export type JupyterEnvView = { readonly kind: 'auto' } | { readonly kind: 'conda'; readonly name: string } | { readonly kind: 'python'; readonly path: string };
+
+export interface JupyterOptionsView {
+  readonly flavour: 'lab' | 'notebook' | 'server' | 'auto';
+  readonly env: JupyterEnvView;
+  readonly rootDir: string | null;
+  readonly auth: 'token' | 'password';
+  readonly localPort: number | null;
+  readonly stopOnDisconnect: boolean;
+  /** Password mode: whether a notebook password is kept in the vault for this host. */
+  readonly passwordSaved: boolean;
+}
+
+export interface HostView {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string | null;
+  readonly key: KeyRefView | null;
+  readonly jumpHosts: readonly JumpHostView[];
+  readonly forwards: readonly ForwardView[];
+  readonly jupyter: JupyterOptionsView;
+}
+
+/** What the host editor sends: the same fields, defaults left out where the user left them. */
+export interface HostInput {
+  readonly name: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly key?: KeyRefView;
+  readonly jumpHosts?: readonly { readonly host: string; readonly port?: number; readonly user?: string }[];
+  readonly forwards?: readonly ForwardView[];
+  readonly jupyter?: {
+    readonly flavour?: JupyterOptionsView['flavour'];
+    readonly env?: JupyterEnvView;
+    readonly rootDir?: string;
+    readonly auth?: 'token' | 'password';
+    readonly localPort?: number;
+    readonly stopOnDisconnect?: boolean;
+  };
+}
+
+/** One entry an import (~/.ssh/config, PuTTY) would add, as the preview shows it. */
+export interface ImportCandidateView {
+  readonly host: HostView;
+  /** A saved host already has this name: importing leaves the saved one as it is. */
+  readonly exists: boolean;
+}
+
+export interface ImportPreviewView {
+  readonly source: 'ssh-config' | 'putty';
+  /** The file read (ssh_config or .reg), or null for PuTTY's live registry on Windows. */
+  readonly path: string | null;
+  readonly candidates: readonly ImportCandidateView[];
+  readonly skipped: readonly { readonly host: string; readonly reason: string }[];
+  readonly warnings: readonly { readonly host: string; readonly message: string }[];
+}
+
+/** What the remote reports about its Jupyter installs, for the host editor's pickers. */
+export interface HostProbeView {
+  readonly condaEnvs: readonly string[];
+  readonly flavours: readonly ('lab' | 'notebook' | 'server')[];
+  readonly versions: { readonly jupyterlab: string | null; readonly notebook: string | null; readonly jupyterServer: string | null };
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys
+
+export type KeyFormatView = 'openssh' | 'pem' | 'pkcs8' | 'der' | 'ppk-v2' | 'ppk-v3' | 'generated';
+
+export interface KeyView {
+  readonly name: string;
+  readonly type: string;
+  readonly bits: number;
+  readonly fingerprint: string;
+  readonly comment: string;
+  /** The OpenSSH public key line (public, safe to show and copy). */
+  readonly publicKey: string;
+  /** `vault`: a converted copy is in the encrypted vault; `path`: only the file's path is kept. */
+  readonly source: 'vault' | 'path';
+  readonly path: string | null;
+  readonly format: KeyFormatView;
+  readonly needsPassphrase: boolean;
+  readonly addedAt: string;
+}
+
+/** Where the key import wizard reads a key from. Dropped files arrive as bytes. */
+export type KeySourceView =
+  | { readonly kind: 'path'; readonly path: string }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'bytes'; readonly base64: string; readonly fileName: string };
+
+/** What a file or pasted text is, before any passphrase is asked. */
+export type KeyInspectionView =
+  | {
+      readonly kind: 'private';
+      readonly format: Exclude<KeyFormatView, 'generated'>;
+      /** Null when the format hides it until decrypted (encrypted PKCS#8, for example). */
+      readonly type: string | null;
+      readonly encrypted: boolean;
+      /** Known without the passphrase for OpenSSH and .ppk files (their public half is in the clear). */
+      readonly fingerprint: string | null;
+      readonly comment: string;
+      readonly suggestedName: string;
+    }
+  | { readonly kind: 'public'; readonly type: string; readonly fingerprint: string | null; readonly comment: string }
+  | { readonly kind: 'invalid'; readonly error: PortholeErrorInfo };
+
+// ---------------------------------------------------------------------------------------
+// Sessions
+
+export interface NotebookView {
+  /** The bare local URL (http://127.0.0.1:PORT/lab): no token. */
+  readonly url: string;
+  readonly localPort: number;
+  readonly remotePort: number;
+  readonly serverPid: number;
+  readonly reused: boolean;
+  readonly flavour: 'lab' | 'notebook' | 'server';
+  readonly version: string | null;
+  readonly rootDir: string;
+}
+
+export interface ForwardStatusView {
+  readonly spec: ForwardView;
+  /** The port actually listening (local and dynamic forwards), or the server's port (remote). */
+  readonly boundPort: number;
+}
+
+/** A question the engine waits on, as the prompt itself describes it. */
+export type PromptDetailView =
+  | { readonly kind: 'host-key'; readonly server: string; readonly keyType: string; readonly fingerprint: string }
+  | { readonly kind: 'passphrase'; readonly keyLabel: string; readonly retry: boolean; readonly canRemember: boolean }
+  | { readonly kind: 'password'; readonly server: string; readonly retry: boolean; readonly canRemember: boolean }
+  | {
+      readonly kind: 'keyboard-interactive';
+      readonly server: string;
+      readonly instructions: string;
+      readonly prompts: readonly { readonly prompt: string; readonly echo: boolean }[];
+    };
+
+export interface PromptView {
+  readonly id: string;
+  /** The saved host the question is for. */
+  readonly host: string;
+  readonly createdAt: number;
+  /** When an unanswered prompt gives up (epoch ms). */
+  readonly expiresAt: number;
+  readonly detail: PromptDetailView;
+}
+
+export type PromptAnswer =
+  | { readonly kind: 'host-key'; readonly trust: 'once' | 'always' }
+  | { readonly kind: 'secret'; readonly value: string; readonly remember: boolean }
+  | { readonly kind: 'keyboard-interactive'; readonly answers: readonly string[] };
+
+/** A host key that changed: shown as a blocking warning, with nothing to accept. */
+export type HostKeyChangedView = NonNullable<NonNullable<PortholeErrorInfo['details']>['hostKeyChanged']>;
+
+/** A failure as the user sees it: the engine's message and hint, plus `details.hostKeyChanged` where it applies. */
+export type ErrorView = PortholeErrorInfo;
+
+export type SessionPhaseView = 'locating' | 'starting' | 'forwarding' | 'probing';
+
+export type SessionStateView =
+  | { readonly kind: 'connecting'; readonly attempt: number }
+  | { readonly kind: 'awaiting-user'; readonly promptId: string | null }
+  | { readonly kind: 'starting-jupyter'; readonly phase: SessionPhaseView; readonly reusing: boolean }
+  | { readonly kind: 'ready'; readonly notebook: NotebookView | null; readonly forwards: readonly ForwardStatusView[]; readonly reconnected: boolean }
+  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly retryAt: number; readonly error: ErrorView; readonly notebook: NotebookView | null }
+  | { readonly kind: 'server-stopped'; readonly notebook: NotebookView }
+  | { readonly kind: 'stopping' }
+  | { readonly kind: 'closed'; readonly leftRunning: LeftRunningView | null }
+  | { readonly kind: 'failed'; readonly error: ErrorView };
+
+/** A Jupyter server left running on the remote when a session ended (so the user knows where). */
+export interface LeftRunningView {
+  readonly server: string;
+  readonly pid: number;
+  readonly remotePort: number;
+  readonly rootDir: string;
+  readonly reason: 'kept' | 'unreachable';
+}
+
+export interface SessionView {
+  /** The saved host's name: one session per host. */
+  readonly host: string;
+  /** `notebook`: Jupyter through a forward; `forwards`: only the host's saved forwards. */
+  readonly mode: 'notebook' | 'forwards';
+  readonly state: SessionStateView;
+  readonly startedAt: number;
+  /** Whether Porthole started (rather than reused) the Jupyter server of this session. */
+  readonly startedServer: boolean;
+}
+
+/** A Jupyter server running on a connected host, for the Notebooks screen. */
+export interface RemoteServerView {
+  readonly pid: number;
+  readonly port: number;
+  readonly rootDir: string;
+  readonly version: string | null;
+  readonly kind: string;
+  /** The one this host's session is forwarding. */
+  readonly current: boolean;
+}
+
+// ---------------------------------------------------------------------------------------
+// Settings, logs, notices
+
+export type BrowserChoiceView = { readonly kind: 'default' } | { readonly kind: 'custom'; readonly path: string };
+
+export interface SettingsView {
+  readonly keepaliveSeconds: number;
+  readonly browser: BrowserChoiceView;
+  /** Shown for completeness; the installer work wires it to the OS. */
+  readonly launchAtLogin: boolean;
+  readonly notifications: boolean;
+  /** How long a question waits for an answer before the step fails. */
+  readonly promptTimeoutSeconds: number;
+}
+
+export interface LogLineView {
+  readonly seq: number;
+  readonly at: number;
+  readonly level: 'info' | 'warn' | 'error';
+  /** A host name, or `app`. */
+  readonly scope: string;
+  /** Already redacted: no token, password or key material. */
+  readonly message: string;
+}
+
+/** Something worth a toast or an OS notification. */
+export interface NoticeView {
+  readonly id: string;
+  readonly level: 'info' | 'warning' | 'error';
+  readonly title: string;
+  readonly body: string;
+  readonly host: string | null;
+}
