@@ -4,6 +4,7 @@ import { PortholeError, toErrorInfo } from '../shared/errors';
 import type { EnvChoice } from '../jupyter/remote-scripts';
 import { createBrowserHandoff } from '../session/browser-handoff';
 import { NotebookSession } from '../session/notebook-session';
+import { notebookPasswordId } from '../session/secret-ids';
 import type { SessionState } from '../session/notebook-session-state';
 import { addConnectionOptions, connectionFromCli, positiveInt, resolveTarget, stopSignal, type ConnectionCliOptions, type ResolvedTarget } from './connection-options';
 import { openVault } from './stores';
@@ -41,7 +42,7 @@ export function notebookCommand(): Command {
 /** Where a notebook password is kept in the vault: per saved host, or per user@host:port. */
 function passwordId(resolved: ResolvedTarget): string {
   const { target, profile } = resolved;
-  return `jupyter-password/${profile ? `profile:${profile.name}` : `${target.username}@${target.host}:${target.port}`}`;
+  return notebookPasswordId(profile ? { profileName: profile.name } : target);
 }
 
 /**

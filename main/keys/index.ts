@@ -3,6 +3,7 @@
  * in memory to OpenSSH format for ssh2; new keys; fingerprints; installing a public key on
  * a server; and the named key store over the vault.
  */
+export { inspectKey, suggestName, type KeyInspection } from './inspect';
 export { importKey, importKeyFile, importKeyText, MAX_KEY_FILE_BYTES, type AskPassphrase, type ImportOptions, type KeySource } from './import';
 export { keyInfo, type ImportedKey, type KeyFormat, type KeyInfo } from './imported-key';
 export { generateKey, DEFAULT_RSA_BITS, type GenerateOptions, type GeneratedKeyType } from './generate';

@@ -229,6 +229,16 @@ function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
+/** The first problem of each field, by its path: what an editor shows next to the field. */
+export function fieldIssues(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const where = formatPath(issue.path) || '_';
+    fields[where] ??= issue.message;
+  }
+  return fields;
+}
+
 /** Checks a profile and fills in its defaults, or throws `profiles.invalid` saying what is wrong. */
 export function validateProfile(input: unknown): Profile {
   const result = profileSchema.safeParse(input);
@@ -239,5 +249,6 @@ export function validateProfile(input: unknown): Profile {
     message: `The host profile${name === undefined ? '' : ` "${name}"`} is not valid: ${describeIssues(result.error)}.`,
     hint: 'Correct the fields named above and save again.',
     retryable: false,
+    details: { fields: fieldIssues(result.error) },
   });
 }

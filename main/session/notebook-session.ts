@@ -45,6 +45,16 @@ export interface NotebookOptions {
 
 export type SessionListener = (state: SessionState, previous: SessionState) => void;
 
+/** A server this session leaves running on the remote when it ends, and why, so the user is told where. */
+export interface LeftRunning {
+  readonly server: string;
+  readonly pid: number;
+  readonly remotePort: number;
+  readonly rootDir: string;
+  /** `kept`: not asked to stop it; `unreachable`: asked to, but the link was down or the stop failed. */
+  readonly reason: 'kept' | 'unreachable';
+}
+
 function trimSlash(dir: string): string {
   return dir.replace(/\/+$/, '') || '/';
 }
@@ -65,6 +75,8 @@ export class NotebookSession {
   private phaseStartedAt = 0;
   readonly timings: PhaseTimings = {};
   private stopping: Promise<void> | null = null;
+  private stopServerOverride: boolean | null = null;
+  private left: LeftRunning | null = null;
 
   constructor(
     private readonly connection: SshConnection,
@@ -107,8 +119,12 @@ export class NotebookSession {
     return ready;
   }
 
-  /** Closes the forward and the connection; stops the server only if asked to (a server Porthole started). */
-  stop(): Promise<void> {
+  /**
+   * Closes the forward and the connection. Stops the server when `stopServer` says so, or
+   * else when the session was created with stopServerOnClose.
+   */
+  stop(options: { readonly stopServer?: boolean } = {}): Promise<void> {
+    if (this.stopping === null && options.stopServer !== undefined) this.stopServerOverride = options.stopServer;
     this.stopping ??= new Promise((resolve) => {
       const unsubscribe = this.onStateChange((state) => {
         if (state.kind === 'closed') {
@@ -138,11 +154,16 @@ export class NotebookSession {
     });
   }
 
+  /** The server stopped on its own (server-stopped), so nothing is left running when the session ends. */
+  private serverKnownGone = false;
+
   private dispatch(event: SessionEvent): void {
     const previous = this.state;
     const state = next(previous, event);
     if (state === previous) return;
     this.state = state;
+    if (state.kind === 'server-stopped') this.serverKnownGone = true;
+    else if (state.kind === 'ready') this.serverKnownGone = false;
     this.recordTiming(previous);
     for (const listener of [...this.listeners]) listener(state, previous);
     const step = stepFor(state, previous);
@@ -364,13 +385,28 @@ export class NotebookSession {
     this.healthTimer = null;
   }
 
+  /** After stop(): the server left running on the remote, if any (null when stopped, gone, or never started). */
+  get leftRunning(): LeftRunning | null {
+    return this.left;
+  }
+
   private async shutDown(): Promise<void> {
     this.stopHealthChecks();
     try {
       const client = this.connection.client;
+      const wantStop = this.stopServerOverride ?? this.options.stopServerOnClose;
       // Asked to stop on close: the server this session used goes, started or reused.
-      if (this.options.stopServerOnClose && this.server && client) {
-        await stopJupyter(client, this.server, this.forward ? this.apiBase() : null).catch(() => undefined);
+      let stopped = false;
+      if (wantStop && this.server && client) {
+        stopped = await stopJupyter(client, this.server, this.forward ? this.apiBase() : null).then(
+          () => true,
+          () => false,
+        );
+      }
+      // While reconnecting there is no link to stop it through: say so, and where it runs.
+      if (this.server && !stopped && !this.serverKnownGone) {
+        const { info } = this.server;
+        this.left = { server: this.connection.server, pid: info.pid, remotePort: info.port, rootDir: info.rootDir, reason: wantStop ? 'unreachable' : 'kept' };
       }
     } finally {
       await this.forward?.close();

@@ -13,6 +13,8 @@ export interface PortholeErrorInfo {
 }
 
 export interface ErrorDetails {
+  /** `*.invalid`: what is wrong, by field path (`host`, `jumpHosts[0].port`, `jupyter.localPort`). */
+  readonly fields?: Readonly<Record<string, string>>;
   /** `ssh.hostkey-changed`: what the server presented and what is on record, and where. */
   readonly hostKeyChanged?: {
     readonly server: string;

@@ -21,8 +21,11 @@ export interface SshEndpoint {
 }
 
 export interface ConnectionPrompter extends AuthPrompter {
-  /** An unknown host key: true trusts it (and Porthole remembers it). */
-  confirmHostKey(prompt: Extract<UserPrompt, { kind: 'host-key' }>): Promise<boolean>;
+  /**
+   * An unknown host key: true trusts it and Porthole remembers it; 'once' trusts it for
+   * this connection's life (its reconnects included) without recording it; false refuses.
+   */
+  confirmHostKey(prompt: Extract<UserPrompt, { kind: 'host-key' }>): Promise<boolean | 'once'>;
 }
 
 export interface SshConnectionOptions {
@@ -348,6 +351,9 @@ export class SshConnection {
     });
   }
 
+  /** Host keys the user trusted for this connection only ("trust once"), by hop and fingerprint. */
+  private readonly trustedOnce = new Set<string>();
+
   /** The deadline of the hop being connected, paused while the user is being asked. */
   private pauseDeadline: PausableTimer | null = null;
 
@@ -356,10 +362,13 @@ export class SshConnection {
     const decision = await this.options.hostKeys.decide(hop.host, hop.port, key, server);
     if (decision.kind === 'trusted') return;
     if (decision.kind === 'refused') throw decision.error;
+    const onceId = `${hop.host}:${hop.port} ${decision.key.fingerprint}`;
+    if (this.trustedOnce.has(onceId)) return;
     const prompt = { kind: 'host-key', server, keyType: decision.key.keyType, fingerprint: decision.key.fingerprint, otherKeyTypesKnown: decision.otherKeyTypesKnown } as const;
     const accepted = await this.ask(prompt, () => this.options.prompter.confirmHostKey(prompt));
     if (!accepted) throw unknownHostKeyError(server, decision.key);
-    await this.options.hostKeys.trust(hop.host, hop.port, decision.key);
+    if (accepted === 'once') this.trustedOnce.add(onceId);
+    else await this.options.hostKeys.trust(hop.host, hop.port, decision.key);
   }
 
   /** Runs a prompt with the state in awaiting-user and the handshake deadline paused. */

@@ -1,0 +1,104 @@
+/**
+ * The real desktop service (main/app) for tests: a temp data folder, the test keyring,
+ * no OpenSSH known_hosts of the machine's user, and a desktop port that records what it
+ * was asked to open and copy. Every event is recorded too, so a test can check that no
+ * token or password ever went towards the renderer.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DesktopService } from '../../main/app/service';
+import type { EventName, EventPayload, SessionView } from '../../main/ipc/contract';
+import type { TestKeyring } from '../env/keyring';
+import { makeDir } from '../env/run-dir';
+import { waitFor } from '../env/wait';
+
+export interface RecordedEvent {
+  readonly event: EventName;
+  readonly payload: unknown;
+}
+
+export interface DesktopHarness {
+  readonly service: DesktopService;
+  readonly dataDir: string;
+  readonly home: string;
+  readonly opened: string[];
+  readonly clipboard: string[];
+  readonly events: RecordedEvent[];
+  /** What the next key file dialog returns. */
+  nextPickedFile: string | null;
+  /** Called for each openExternal (a browser test opens the page). */
+  onOpen: ((target: string) => Promise<void>) | null;
+  session(host: string): SessionView | undefined;
+  waitForSession(host: string, kinds: readonly string[], timeoutMs?: number): Promise<SessionView>;
+  waitForPrompt(host: string, timeoutMs?: number): Promise<EventPayload<'prompts:changed'>['prompts'][number]>;
+  /** Every event payload, serialized: for "no secret ever crossed" checks. */
+  allEventText(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * The keyring library reads the bus address from the process environment, so the test file
+ * that uses this must run in its own process (vitest's forks pool does that) and point the
+ * environment at its private keyring first.
+ */
+export function useKeyringInThisProcess(keyring: TestKeyring): void {
+  Object.assign(process.env, { DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR: keyring.env.XDG_RUNTIME_DIR });
+}
+
+export async function startDesktop(options: { knownHostsFiles?: readonly string[] } = {}): Promise<DesktopHarness> {
+  const dataDir = makeDir('desktop-data');
+  const home = makeDir('desktop-home');
+  mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  const opened: string[] = [];
+  const clipboard: string[] = [];
+  const events: RecordedEvent[] = [];
+  const harness: DesktopHarness = {
+    service: undefined as unknown as DesktopService,
+    dataDir,
+    home,
+    opened,
+    clipboard,
+    events,
+    nextPickedFile: null,
+    onOpen: null,
+    session: (host) => harness.service.sessions().find((s) => s.host === host),
+    waitForSession: (host, kinds, timeoutMs = 60_000) =>
+      waitFor(
+        `session "${host}" in ${kinds.join('/')}`,
+        () => {
+          const view = harness.session(host);
+          if (view && kinds.includes(view.state.kind)) return view;
+          if (view?.state.kind === 'failed' && !kinds.includes('failed')) throw new Error(`session failed: ${JSON.stringify(view.state.error)}`);
+          return undefined;
+        },
+        { timeoutMs },
+      ),
+    waitForPrompt: (host, timeoutMs = 30_000) =>
+      waitFor(`a prompt for "${host}"`, async () => (await harness.service.handlers['prompts:list']({})).find((p) => p.host === host), { timeoutMs }),
+    allEventText: () => JSON.stringify(events),
+    close: async () => {
+      await harness.service.shutdown({ stopServers: true });
+    },
+  };
+  const service = await DesktopService.create({
+    dataDir,
+    home,
+    knownHostsFiles: options.knownHostsFiles ?? [],
+    appInfo: { name: 'Porthole', version: '0.0.0-test', platform: process.platform },
+    desktop: {
+      openExternal: async (target) => {
+        opened.push(target);
+        await harness.onOpen?.(target);
+      },
+      writeClipboard: (text) => {
+        clipboard.push(text);
+      },
+      pickKeyFile: async () => harness.nextPickedFile,
+    },
+  });
+  (harness as { service: DesktopService }).service = service;
+  service.onEvent(<E extends EventName>(event: E, payload: EventPayload<E>) => {
+    events.push({ event, payload: structuredClone(payload) });
+  });
+  return harness;
+}
