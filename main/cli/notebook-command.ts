@@ -120,6 +120,7 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     }
     const outcome = await Promise.race([stop.then((signal) => ({ signal })), ended]);
     await live.stop();
+    reportLeftRunning(reporter, live);
     if ('signal' in outcome) {
       reporter.emit({ event: 'stopped', signal: outcome.signal }, 'Stopped.');
       return 0;
@@ -130,6 +131,16 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     await session?.stop();
     return 1;
   }
+}
+
+/** Asked to stop Jupyter but the link was down: say that it still runs, and where. */
+function reportLeftRunning(reporter: Reporter, session: NotebookSession): void {
+  const left = session.leftRunning;
+  if (left === null || left.reason !== 'unreachable') return;
+  reporter.emit(
+    { event: 'server-left-running', server: left.server, pid: left.pid, remotePort: left.remotePort, rootDir: left.rootDir },
+    `The connection was down, so Jupyter could not be stopped: it keeps running on ${left.server} (pid ${left.pid}, port ${left.remotePort}, folder ${left.rootDir}).`,
+  );
 }
 
 /** Events after ready: reconnects, the server going away, a failure. */

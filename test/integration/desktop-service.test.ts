@@ -193,6 +193,29 @@ describe('desktop service', () => {
     expect((await fetch(`http://127.0.0.1:${port}/api/status`)).status).toBe(403);
   });
 
+  it('a session stopped while reconnecting says its Jupyter server was left running, and where', async () => {
+    const h = await host();
+    const d = await desktop({ knownHostsFiles: [h.knownHostsPath] });
+    authorize(h, h.clientKey.publicLine);
+    await call(d, 'settings:update', { patch: { keepaliveSeconds: 1 } });
+    await call(d, 'hosts:save', { originalName: null, host: { name: 'vm', host: '127.0.0.1', port: h.port, user: h.user.name, key: { kind: 'path', path: h.clientKey.privatePath }, jupyter: { stopOnDisconnect: true } } });
+    await call(d, 'sessions:launch', { host: 'vm', openBrowser: false });
+    const ready = await d.waitForSession('vm', ['ready']);
+    if (ready.state.kind !== 'ready' || !ready.state.notebook) throw new Error('unreachable');
+    const { serverPid, remotePort } = ready.state.notebook;
+
+    await h.sshd.stop();
+    await d.waitForSession('vm', ['reconnecting']);
+    await call(d, 'sessions:disconnect', { host: 'vm' });
+    expect(d.session('vm')?.state).toEqual({ kind: 'closed', leftRunning: { server: `127.0.0.1:${h.port}`, pid: serverPid, remotePort, rootDir: h.user.home, reason: 'unreachable' } });
+    const notice = d.events.find((e) => e.event === 'app:notice')?.payload as { notice: { title: string; body: string } } | undefined;
+    expect(notice?.notice.title).toBe('Jupyter was left running');
+    expect(notice?.notice.body).toContain(`pid ${serverPid}`);
+    expect(listProcesses().some((p) => p.pid === serverPid)).toBe(true);
+    process.kill(serverPid, 'SIGTERM');
+    await waitFor('the left-over Jupyter to exit', () => !listProcesses().some((p) => p.pid === serverPid));
+  });
+
   it('previews and imports hosts from ~/.ssh/config, keeping hosts already saved', async () => {
     const d = await desktop();
     writeFileSync(join(d.home, '.ssh', 'config'), ['Host gpu', '  HostName 203.0.113.7', '  User ubuntu', '', 'Host lab', '  HostName lab.example.com', '  Port 2222', '', 'Host *', '  ServerAliveInterval 30', ''].join('\n'));
