@@ -216,6 +216,32 @@ describe('desktop service', () => {
     await waitFor('the left-over Jupyter to exit', () => !listProcesses().some((p) => p.pid === serverPid));
   });
 
+  it('password mode: the password is kept in the vault, the browser gets Jupyter\'s login page and no token', async () => {
+    const h = await host();
+    const d = await desktop({ knownHostsFiles: [h.knownHostsPath] });
+    authorize(h, h.clientKey.publicLine);
+    const base = { name: 'vm', host: '127.0.0.1', port: h.port, user: h.user.name, key: { kind: 'path', path: h.clientKey.privatePath } } as const;
+    // The editor asks the remote what it has, through the same connection path.
+    const probe = await call(d, 'hosts:probe', { host: base });
+    expect(probe.flavours).toEqual(expect.arrayContaining(['notebook']));
+    expect(probe.versions.notebook).toMatch(/^6\./);
+
+    const saved = await call(d, 'hosts:save', { originalName: null, host: { ...base, jupyter: { auth: 'password', stopOnDisconnect: true } }, notebookPassword: 'correct horse' });
+    expect(saved.jupyter).toMatchObject({ auth: 'password', passwordSaved: true });
+    let landed: { url: string; body: string } | null = null;
+    d.onOpen = async (target) => {
+      const response = await fetch(target);
+      landed = { url: response.url, body: await response.text() };
+    };
+    await call(d, 'sessions:launch', { host: 'vm' });
+    await d.waitForSession('vm', ['ready']);
+    await waitFor('the browser to land', () => landed !== null);
+    expect(landed!.url).not.toContain('token=');
+    expect(landed!.body).toMatch(/type="password"/);
+    expect(d.allEventText()).not.toContain('correct horse');
+    expect(readFileSync(join(d.dataDir, 'vault.json'), 'utf8')).not.toContain('correct horse');
+  });
+
   it('previews and imports hosts from ~/.ssh/config, keeping hosts already saved', async () => {
     const d = await desktop();
     writeFileSync(join(d.home, '.ssh', 'config'), ['Host gpu', '  HostName 203.0.113.7', '  User ubuntu', '', 'Host lab', '  HostName lab.example.com', '  Port 2222', '', 'Host *', '  ServerAliveInterval 30', ''].join('\n'));
