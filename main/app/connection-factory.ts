@@ -51,7 +51,7 @@ async function identitiesFor(profile: Profile, prompter: ConnectionPrompter, dep
   const key = profile.key;
   if (key?.kind === 'vault') {
     const store = await deps.keyStore();
-    return [{ label: key.name, data: await store.privateKeyForLogin(key.name, (label, retry) => prompter.passphrase(label, retry)) }];
+    return [{ label: key.name, data: await store.privateKeyForLogin(key.name, (_label, retry) => prompter.passphrase(key.name, retry)) }];
   }
   if (key?.kind === 'path') {
     try {

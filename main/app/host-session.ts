@@ -34,7 +34,9 @@ type Engine =
   | { readonly kind: 'preparing' }
   | { readonly kind: 'notebook'; readonly connection: SshConnection; readonly session: NotebookSession }
   | { readonly kind: 'forwards'; readonly connection: SshConnection; forwards: ForwardSet | null }
-  | { readonly kind: 'failed-early'; readonly error: PortholeErrorInfo };
+  | { readonly kind: 'failed-early'; readonly error: PortholeErrorInfo }
+  /** Stopped before the engine existed (while a key passphrase was being asked, say). */
+  | { readonly kind: 'closed-early' };
 
 export class HostSession {
   private engine: Engine = { kind: 'preparing' };
@@ -169,6 +171,8 @@ export class HostSession {
         return extras.promptId ? { kind: 'awaiting-user', promptId: extras.promptId } : { kind: 'connecting', attempt: 1 };
       case 'failed-early':
         return { kind: 'failed', error: this.engine.error };
+      case 'closed-early':
+        return { kind: 'closed', leftRunning: null };
       case 'notebook': {
         const state = this.engine.session.snapshot();
         const view = notebookStateView(state, { ...extras, leftRunning: leftRunningView(this.engine.session.leftRunning) });
@@ -249,6 +253,7 @@ export class HostSession {
       this.deps.prompter.cancelOpenQuestions();
       await this.extraForwards?.close();
       const engine = this.engine;
+      if (engine.kind === 'preparing' || engine.kind === 'failed-early') this.engine = { kind: 'closed-early' };
       if (engine.kind === 'notebook') await engine.session.stop(options);
       else if (engine.kind === 'forwards') {
         await engine.forwards?.close();

@@ -242,6 +242,36 @@ describe('desktop service', () => {
     expect(readFileSync(join(d.dataDir, 'vault.json'), 'utf8')).not.toContain('correct horse');
   });
 
+  it('a key passphrase asked at launch: Disconnect while asked closes cleanly; "remember" keeps it for next time', async () => {
+    const h = await host();
+    const d = await desktop({ knownHostsFiles: [h.knownHostsPath] });
+    const key = await call(d, 'keys:generate', { name: 'locked', type: 'ed25519', passphrase: 'letmein' });
+    authorize(h, key.publicKey);
+    await call(d, 'hosts:save', { originalName: null, host: { name: 'vm', host: '127.0.0.1', port: h.port, user: h.user.name, key: { kind: 'vault', name: 'locked' }, jupyter: { stopOnDisconnect: true } } });
+
+    await call(d, 'sessions:launch', { host: 'vm', openBrowser: false });
+    const first = await d.waitForPrompt('vm');
+    expect(first.detail).toEqual({ kind: 'passphrase', keyLabel: 'locked', retry: false, canRemember: true });
+    expect(d.session('vm')?.state).toEqual({ kind: 'awaiting-user', promptId: first.id });
+    await call(d, 'sessions:disconnect', { host: 'vm' });
+    expect(d.session('vm')?.state).toEqual({ kind: 'closed', leftRunning: null });
+    expect(await call(d, 'prompts:list', {})).toEqual([]);
+
+    await call(d, 'sessions:launch', { host: 'vm', openBrowser: false });
+    const wrong = await d.waitForPrompt('vm');
+    await call(d, 'prompts:answer', { id: wrong.id, answer: { kind: 'secret', value: 'nope', remember: true } });
+    const retry = await waitFor('the passphrase asked again', async () => (await call(d, 'prompts:list', {})).find((p) => p.id !== wrong.id));
+    expect(retry.detail).toMatchObject({ kind: 'passphrase', retry: true });
+    await call(d, 'prompts:answer', { id: retry.id, answer: { kind: 'secret', value: 'letmein', remember: true } });
+    await d.waitForSession('vm', ['ready']);
+    await call(d, 'sessions:disconnect', { host: 'vm' });
+
+    // Remembered in the keychain-protected vault, only the one that worked: no question this time.
+    await call(d, 'sessions:launch', { host: 'vm', openBrowser: false });
+    await d.waitForSession('vm', ['ready']);
+    expect(d.events.filter((e) => e.event === 'prompts:changed' && (e.payload as { prompts: unknown[] }).prompts.length > 0)).toHaveLength(3);
+  });
+
   it('previews and imports hosts from ~/.ssh/config, keeping hosts already saved', async () => {
     const d = await desktop();
     writeFileSync(join(d.home, '.ssh', 'config'), ['Host gpu', '  HostName 203.0.113.7', '  User ubuntu', '', 'Host lab', '  HostName lab.example.com', '  Port 2222', '', 'Host *', '  ServerAliveInterval 30', ''].join('\n'));
