@@ -181,7 +181,7 @@ export async function startJupyter(
         port: options.port ?? 8888,
         portRetriesFlag: portRetriesFlag(install.versions, options.flavour),
         token: options.token,
-        passwordArg: options.passwordHash ? `${passwordFlag(install.versions, options.flavour)}=${options.passwordHash}` : null,
+        password: options.passwordHash ? { trait: passwordFlag(install.versions, options.flavour).replace(/^--/, ''), hash: options.passwordHash } : null,
         runtimeDir: install.runtimeDir,
         timeoutMs,
       }),
