@@ -52,6 +52,7 @@ export class PortholeTray {
   constructor(private readonly deps: TrayDeps) {
     this.platform = deps.platform ?? process.platform;
     this.tray = new Tray(this.image('idle'));
+    this.state = 'idle';
     // Windows users expect a left click to open the app; macOS and Linux open the menu.
     if (this.platform === 'win32') this.tray.on('click', () => deps.showWindow());
     this.update([], []);
