@@ -13,6 +13,7 @@ import { watchResume } from './electron/power';
 import { rendererRoot } from './electron/paths';
 import { DesktopService } from './app/service';
 import type { EventPayload } from './ipc/contract';
+import type { TrayAction } from './app/tray-model';
 import { dataDir } from './shared/data-dir';
 
 let mainWindow: BrowserWindow | null = null;
@@ -132,6 +133,16 @@ if (!app.requestSingleInstanceLock()) {
       void quitter?.quitNow();
     });
 
+    if (process.env['PORTHOLE_E2E'] === '1') exposeForE2e(tray);
     showWindow();
   });
+}
+
+/**
+ * The Electron e2e tests drive the tray through this (Playwright reaches the main process's
+ * globals, never a native tray icon). Set only when PORTHOLE_E2E=1: the shipped app runs
+ * without it.
+ */
+function exposeForE2e(tray: PortholeTray): void {
+  Object.assign(globalThis, { __portholeE2e: { trayModel: () => tray.model, trayPerform: (action: TrayAction) => tray.perform(action) } });
 }

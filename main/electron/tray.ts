@@ -4,7 +4,7 @@
  * data into a native Menu and an icon, and runs the actions through the service's handlers.
  */
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
-import { trayModel, type TrayAction, type TrayItem, type TrayState } from '../app/tray-model';
+import { trayModel, type TrayAction, type TrayItem, type TrayModel, type TrayState } from '../app/tray-model';
 import type { CommandHandlers } from '../ipc/dispatch';
 import type { HostView, SessionView } from '../ipc/contract';
 import { assetPath } from './paths';
@@ -48,6 +48,7 @@ export class PortholeTray {
   private readonly platform: NodeJS.Platform;
   private readonly images = new Map<TrayState, NativeImage>();
   private state: TrayState | null = null;
+  private current: TrayModel | null = null;
 
   constructor(private readonly deps: TrayDeps) {
     this.platform = deps.platform ?? process.platform;
@@ -61,12 +62,23 @@ export class PortholeTray {
   /** Called with every hosts or sessions snapshot. The menu is rebuilt whole: Linux needs it set again anyway. */
   update(hosts: readonly HostView[], sessions: readonly SessionView[]): void {
     const model = trayModel(hosts, sessions);
+    this.current = model;
     if (model.state !== this.state) {
       this.state = model.state;
       this.tray.setImage(this.image(model.state));
     }
     this.tray.setToolTip(model.tooltip);
     this.tray.setContextMenu(Menu.buildFromTemplate(menuTemplate(model.items, (action) => this.run(action))));
+  }
+
+  /** What the tray shows now (the e2e tests read it: a native tray cannot be inspected from outside). */
+  get model(): TrayModel {
+    return this.current!;
+  }
+
+  /** Runs a tray action as a click would. */
+  perform(action: TrayAction): void {
+    this.run(action);
   }
 
   destroy(): void {
