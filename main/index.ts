@@ -1,5 +1,5 @@
 /** Electron entry: lifecycle and wiring only. Behaviour lives in main/electron and the services. */
-import { app, powerMonitor, type BrowserWindow } from 'electron';
+import { app, dialog, powerMonitor, type BrowserWindow } from 'electron';
 import { hardenApp } from './electron/security';
 import { registerIpc, sendEvent } from './electron/ipc';
 import { createMainWindow, isAppUrl } from './electron/window';
@@ -32,7 +32,7 @@ function showWindow(): void {
     // Closing the window hides it: Porthole keeps running in the tray until Quit. Nobody is
     // left to answer a host-key or passphrase question, so those are cancelled, not left waiting.
     window.on('close', (event) => {
-      if (quitter?.quitting) return;
+      if (quitter === null || quitter.quitting) return;
       event.preventDefault();
       window.hide();
       service?.cancelAllPrompts();
@@ -77,11 +77,22 @@ if (!app.requestSingleInstanceLock()) {
       return window === null ? [] : [window];
     });
 
-    const desktopService = await DesktopService.create({
-      dataDir: dataDir(),
-      desktop: electronDesktopPort({ parentWindow: liveWindow }),
-      appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
-    });
+    // Windows shows notifications only for an app with an identity; the installer's appId.
+    if (process.platform === 'win32') app.setAppUserModelId('app.porthole.desktop');
+
+    let desktopService: DesktopService;
+    try {
+      desktopService = await DesktopService.create({
+        dataDir: dataDir(),
+        desktop: electronDesktopPort({ parentWindow: liveWindow }),
+        appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+      });
+    } catch (error) {
+      // Without the service there is nothing to show; say why rather than sit invisible in the tray.
+      dialog.showErrorBox('Porthole could not start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+      return;
+    }
     service = desktopService;
     registerIpc(desktopService.handlers, isAppUrl);
 
