@@ -8,6 +8,9 @@ import { trayModel, type TrayAction, type TrayItem, type TrayModel, type TraySta
 import type { CommandHandlers } from '../ipc/dispatch';
 import type { HostView, SessionView } from '../ipc/contract';
 import { assetPath } from './paths';
+import { trayIconFile } from './tray-icon-file';
+
+export { trayIconFile };
 
 export interface TrayDeps {
   readonly handlers: Pick<CommandHandlers, 'sessions:launch' | 'sessions:connect' | 'sessions:open' | 'sessions:disconnect' | 'sessions:retry'>;
@@ -16,15 +19,6 @@ export interface TrayDeps {
   /** A tray action that failed before its session could show why (a bad host name, say). */
   readonly onActionError: (action: TrayAction, error: unknown) => void;
   readonly platform?: NodeJS.Platform;
-}
-
-/**
- * The icon file per platform convention: a monochrome template the menu bar tints on
- * macOS; a colour PNG in the Windows notification area and the Linux AppIndicator
- * (nativeImage picks the @2x file on high-DPI screens by itself).
- */
-export function trayIconFile(state: TrayState, platform: NodeJS.Platform): string {
-  return platform === 'darwin' ? `trayTemplate-${state}.png` : `tray-${state}.png`;
 }
 
 /** The native menu for the model's items; clicks go to `run`. */
