@@ -1,29 +1,124 @@
-import { Menu, Tray, nativeImage } from 'electron';
+/**
+ * The tray icon is Porthole's home: the window can close while tunnels keep running. What
+ * it shows is decided by trayModel (main/app/tray-model.ts); this file only turns that
+ * data into a native Menu and an icon, and runs the actions through the service's handlers.
+ */
+import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import { trayModel, type TrayAction, type TrayItem, type TrayModel, type TrayState } from '../app/tray-model';
+import type { CommandHandlers } from '../ipc/dispatch';
+import type { HostView, SessionView } from '../ipc/contract';
 import { assetPath } from './paths';
+import { trayIconFile } from './tray-icon-file';
 
-export interface TrayActions {
+export { trayIconFile };
+
+export interface TrayDeps {
+  readonly handlers: Pick<CommandHandlers, 'sessions:launch' | 'sessions:connect' | 'sessions:open' | 'sessions:disconnect' | 'sessions:retry'>;
   readonly showWindow: () => void;
   readonly quit: () => void;
+  /** A tray action that failed before its session could show why (a bad host name, say). */
+  readonly onActionError: (action: TrayAction, error: unknown) => void;
+  readonly platform?: NodeJS.Platform;
 }
 
-/**
- * The tray icon is Porthole's home: the window can close while tunnels keep running.
- * macOS gets a template image so the menu bar tints it for light and dark mode.
- */
-export function createTray(actions: TrayActions): Tray {
-  const image = nativeImage.createFromPath(
-    assetPath(process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
-  );
-  if (process.platform === 'darwin') image.setTemplateImage(true);
-  const tray = new Tray(image);
-  tray.setToolTip('Porthole');
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open Porthole', click: actions.showWindow },
-      { type: 'separator' },
-      { label: 'Quit Porthole', click: actions.quit },
-    ]),
-  );
-  tray.on('click', actions.showWindow);
-  return tray;
+/** The native menu for the model's items; clicks go to `run`. */
+export function menuTemplate(items: readonly TrayItem[], run: (action: TrayAction) => void): MenuItemConstructorOptions[] {
+  return items.map((item): MenuItemConstructorOptions => {
+    switch (item.kind) {
+      case 'separator':
+        return { type: 'separator' };
+      case 'label':
+        return { label: item.label, enabled: false };
+      case 'action':
+        return { label: item.label, enabled: item.enabled, click: () => run(item.action) };
+      case 'submenu':
+        return { label: item.label, submenu: menuTemplate(item.items, run) };
+    }
+  });
+}
+
+export class PortholeTray {
+  private readonly tray: Tray;
+  private readonly platform: NodeJS.Platform;
+  private readonly images = new Map<TrayState, NativeImage>();
+  private state: TrayState | null = null;
+  private current: TrayModel | null = null;
+
+  constructor(private readonly deps: TrayDeps) {
+    this.platform = deps.platform ?? process.platform;
+    this.tray = new Tray(this.image('idle'));
+    this.state = 'idle';
+    // Windows users expect a left click to open the app; macOS and Linux open the menu.
+    if (this.platform === 'win32') this.tray.on('click', () => deps.showWindow());
+    this.update([], []);
+  }
+
+  /** Called with every hosts or sessions snapshot. The menu is rebuilt whole: Linux needs it set again anyway. */
+  update(hosts: readonly HostView[], sessions: readonly SessionView[]): void {
+    const model = trayModel(hosts, sessions);
+    this.current = model;
+    if (model.state !== this.state) {
+      this.state = model.state;
+      this.tray.setImage(this.image(model.state));
+    }
+    this.tray.setToolTip(model.tooltip);
+    this.tray.setContextMenu(Menu.buildFromTemplate(menuTemplate(model.items, (action) => this.run(action))));
+  }
+
+  /** What the tray shows now (the e2e tests read it: a native tray cannot be inspected from outside). */
+  get model(): TrayModel {
+    return this.current!;
+  }
+
+  /** Runs a tray action as a click would. */
+  perform(action: TrayAction): void {
+    this.run(action);
+  }
+
+  destroy(): void {
+    this.tray.destroy();
+  }
+
+  private run(action: TrayAction): void {
+    switch (action.command) {
+      case 'window:show':
+        this.deps.showWindow();
+        return;
+      case 'app:quit':
+        this.deps.quit();
+        return;
+      default: {
+        const { handlers } = this.deps;
+        const host = action.host;
+        const call = (): Promise<unknown> | unknown => {
+          switch (action.command) {
+            case 'sessions:launch':
+              return handlers['sessions:launch']({ host, openBrowser: true });
+            case 'sessions:connect':
+              return handlers['sessions:connect']({ host });
+            case 'sessions:open':
+              return handlers['sessions:open']({ host });
+            case 'sessions:disconnect':
+              return handlers['sessions:disconnect']({ host });
+            case 'sessions:retry':
+              return handlers['sessions:retry']({ host });
+          }
+        };
+        // A handler may throw synchronously or reject: both end up in onActionError, never unhandled.
+        void Promise.resolve()
+          .then(call)
+          .catch((error: unknown) => this.deps.onActionError(action, error));
+      }
+    }
+  }
+
+  private image(state: TrayState): NativeImage {
+    let image = this.images.get(state);
+    if (image === undefined) {
+      image = nativeImage.createFromPath(assetPath(trayIconFile(state, this.platform)));
+      if (this.platform === 'darwin') image.setTemplateImage(true);
+      this.images.set(state, image);
+    }
+    return image;
+  }
 }

@@ -1,6 +1,7 @@
-import { pathToFileURL } from 'node:url';
 import { BrowserWindow } from 'electron';
-import { assetPath, preloadPath, rendererLocation } from './paths';
+import { isAppUrl as isAppUrlOf } from './app-origin';
+import { assetPath, devServerUrl, preloadPath, rendererUrl } from './paths';
+import { windowBackground } from './theme';
 
 export function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -12,6 +13,7 @@ export function createMainWindow(): BrowserWindow {
     title: 'Porthole',
     icon: assetPath('icon.png'),
     autoHideMenuBar: true,
+    backgroundColor: windowBackground(),
     webPreferences: {
       preload: preloadPath,
       contextIsolation: true,
@@ -22,22 +24,11 @@ export function createMainWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-
-  const location = rendererLocation();
-  if (location.kind === 'url') void window.loadURL(location.url);
-  else void window.loadFile(location.path);
+  void window.loadURL(rendererUrl());
   return window;
 }
 
-/** True for URLs of the app's own renderer (file in production, dev server in development). */
+/** True for URLs of the app's own renderer: exactly its origin (app://porthole, or the dev server's). */
 export function isAppUrl(url: string): boolean {
-  const location = rendererLocation();
-  if (location.kind === 'url') return url.startsWith(location.url);
-  try {
-    // Exactly the built index.html; its query and hash may vary.
-    const parsed = new URL(url);
-    return parsed.protocol === 'file:' && parsed.pathname === pathToFileURL(location.path).pathname;
-  } catch {
-    return false;
-  }
+  return isAppUrlOf(url, devServerUrl());
 }

@@ -1,0 +1,46 @@
+/**
+ * Which OS notifications a change of session snapshots deserves: a notebook became ready,
+ * a connection was lost, came back, or failed. Computed from the previous and the next
+ * snapshot so an unchanged (or merely re-sent) snapshot never notifies twice. Whether to
+ * show them at all (the setting, a focused window) is the shell's call.
+ */
+import type { SessionStateView, SessionView } from '../ipc/contract';
+
+export interface SessionNotification {
+  readonly title: string;
+  readonly body: string;
+  readonly host: string;
+}
+
+export function notificationsFor(previous: readonly SessionView[], next: readonly SessionView[]): SessionNotification[] {
+  const before = new Map(previous.map((session) => [session.host, session.state]));
+  const out: SessionNotification[] = [];
+  for (const session of next) {
+    const note = transition(before.get(session.host) ?? null, session);
+    if (note !== null) out.push(note);
+  }
+  return out;
+}
+
+function transition(previous: SessionStateView | null, session: SessionView): SessionNotification | null {
+  const { host, state } = session;
+  if (previous?.kind === state.kind) return null;
+  switch (state.kind) {
+    case 'ready': {
+      const back = previous?.kind === 'reconnecting' || state.reconnected;
+      if (back) return { host, title: `${host} reconnected`, body: 'The connection is back; your notebook and forwards work again.' };
+      if (session.mode === 'notebook' && state.notebook !== null) {
+        return { host, title: `Jupyter is ready on ${host}`, body: `Your notebook is at ${state.notebook.url}.` };
+      }
+      return { host, title: `Connected to ${host}`, body: `${state.forwards.length === 1 ? 'The forward is' : 'The forwards are'} up.` };
+    }
+    case 'reconnecting':
+      // Only a link that was up can be "lost"; a retry while still connecting is not news.
+      if (previous?.kind !== 'ready') return null;
+      return { host, title: `Connection to ${host} lost`, body: `${state.error.message} Porthole is reconnecting.` };
+    case 'failed':
+      return { host, title: `${host} failed`, body: state.error.hint ? `${state.error.message} ${state.error.hint}` : state.error.message };
+    default:
+      return null;
+  }
+}
