@@ -280,7 +280,8 @@ function table(rows: readonly (readonly string[])[]): string {
 }
 
 function withDefaults(io: Partial<KeysCommandIo> = {}): KeysCommandIo {
-  const prompter = terminalPrompter({ acceptNewHostKey: false, interactive: Boolean(process.stdin.isTTY), say: (line) => process.stderr.write(`${line}\n`) });
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const prompter = terminalPrompter({ acceptNewHostKey: false, interactive: Boolean(process.stdin.isTTY), say, emit: (_event, human) => say(human) });
   return {
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
