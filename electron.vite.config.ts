@@ -7,7 +7,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(__dirname, 'main/index.ts') },
+      // The key worker (main/keys/key-worker.ts) is a second entry: key-work.ts starts it
+      // as key-worker.js next to the bundle, so both (and any shared chunk) stay in out/main.
+      lib: { entry: { index: resolve(__dirname, 'main/index.ts'), 'key-worker': resolve(__dirname, 'main/keys/key-worker.ts') } },
     },
   },
   preload: {

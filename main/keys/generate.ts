@@ -1,16 +1,17 @@
 /**
  * New key pairs: Ed25519 by default (small, fast, accepted by every current server), RSA
- * 3072 for servers that still want RSA. Made by ssh2 (Node's crypto underneath) in OpenSSH
- * format; with a passphrase the stored form is encrypted with it (bcrypt KDF, aes256-ctr,
- * as ssh-keygen does), so logging in with the key asks for it.
+ * 3072 for servers that still want RSA. With a passphrase the stored form is encrypted
+ * with it, so logging in with the key asks for it. The options are checked here; the
+ * making (make-key-pair.ts) runs on the key worker thread.
  */
 import { hostname, userInfo } from 'node:os';
-import { utils } from 'ssh2';
 import { PortholeError } from '../shared/errors';
-import { withOrigin, type ImportedKey } from './imported-key';
-import { importKey } from './import';
+import type { ImportedKey } from './imported-key';
+import { fromWire } from './key-jobs';
+import { keyWork } from './key-work';
+import type { GeneratedKeyType } from './make-key-pair';
 
-export type GeneratedKeyType = 'ed25519' | 'rsa';
+export type { GeneratedKeyType } from './make-key-pair';
 
 export interface GenerateOptions {
   readonly type?: GeneratedKeyType;
@@ -23,8 +24,6 @@ export interface GenerateOptions {
 }
 
 export const DEFAULT_RSA_BITS = 3072;
-/** ssh-keygen's default bcrypt rounds. */
-const KDF_ROUNDS = 16;
 
 export async function generateKey(options: GenerateOptions = {}): Promise<ImportedKey> {
   const type = options.type ?? 'ed25519';
@@ -35,19 +34,8 @@ export async function generateKey(options: GenerateOptions = {}): Promise<Import
   }
   const comment = options.comment ?? defaultComment();
   const passphrase = options.passphrase ? options.passphrase : undefined;
-  const pair = await new Promise<{ private: string }>((resolve, reject) => {
-    const settings = {
-      comment,
-      ...(passphrase !== undefined ? { passphrase, cipher: 'aes256-ctr', rounds: KDF_ROUNDS } : {}),
-    };
-    const done = (error: Error | null, keys: { private: string }) => (error ? reject(error) : resolve(keys));
-    if (type === 'rsa') utils.generateKeyPair('rsa', { bits, ...settings }, done);
-    else utils.generateKeyPair('ed25519', settings, done);
-  });
-  const generated = Buffer.from(pair.private, 'utf8');
-  // Read back through the importer: the same checks and conversion as every other key.
-  const imported = await importKey({ text: generated, label: 'the new key' }, passphrase !== undefined ? { passphrase } : {});
-  return withOrigin(imported, { format: 'generated', ...(passphrase !== undefined ? { encryptedPrivateKey: generated } : {}) });
+  const request = { type, bits, comment, ...(passphrase !== undefined ? { passphrase } : {}) };
+  return fromWire(await keyWork({ kind: 'generate', request }, `generating a new ${type === 'rsa' ? `${bits}-bit RSA` : 'Ed25519'} key`));
 }
 
 function defaultComment(): string {

@@ -74,7 +74,8 @@ export function withOrigin(key: ImportedKey, origin: { readonly format: KeyForma
   return withPrivateParts({ ...keyInfo(key), format: origin.format }, key.privateKey, origin.encryptedPrivateKey);
 }
 
-function withPrivateParts(info: KeyInfo, privateKey: Buffer, encryptedPrivateKey: Buffer | undefined): ImportedKey {
+/** An ImportedKey from its shareable facts and private parts (e.g. as they come back from the key worker). */
+export function withPrivateParts(info: KeyInfo, privateKey: Buffer, encryptedPrivateKey: Buffer | undefined): ImportedKey {
   const key = { ...info } as ImportedKey;
   Object.defineProperty(key, 'privateKey', { value: privateKey, enumerable: false });
   if (encryptedPrivateKey) Object.defineProperty(key, 'encryptedPrivateKey', { value: encryptedPrivateKey, enumerable: false });

@@ -19,8 +19,9 @@ export interface DecodedOpenSsh {
 
 /**
  * ssh-keygen's default is 16 and hardening guides say 64-100. ssh2's bcrypt_pbkdf is plain
- * JS on the main thread (~20 ms a round here), so the cap bounds how long a damaged or
- * hostile file can block the app: 256 rounds is a few seconds.
+ * JS (~20 ms a round here; it runs on the key worker, not the main thread), so the cap
+ * bounds how long a damaged or hostile file can hold the worker: 256 rounds is a few
+ * seconds, well inside the worker's per-job time limit.
  */
 export const MAX_BCRYPT_ROUNDS = 256;
 

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { utils, type AnyAuthMethod, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2';
+import { parseKeyOffThread } from '../keys/unlock';
 import { PortholeError } from '../shared/errors';
 import { classifySshError } from './errors';
 import { printableServerText } from '../shared/server-text';
@@ -48,7 +49,9 @@ export async function loadIdentities(identities: readonly Identity[], prompter: 
   for (const identity of identities) {
     let passphrase = identity.passphrase;
     for (let attempt = 0; ; attempt++) {
-      const parsed = utils.parseKey(identity.data, passphrase);
+      // Without a passphrase no key derivation runs, so parsing here is cheap; with one,
+      // the KDF (bcrypt for OpenSSH keys) runs on the key worker.
+      const parsed = passphrase === undefined ? utils.parseKey(identity.data) : await parseKeyOffThread(identity.data, passphrase, identity.label);
       if (!(parsed instanceof Error)) {
         const key = Array.isArray(parsed) ? parsed[0] : parsed;
         if (key === undefined || !key.isPrivateKey()) {
