@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { PortholeError, toErrorInfo, type PortholeErrorInfo } from '../shared/errors';
 import type { SshConnection } from '../ssh/connection';
 import { parseDynamicForward, parseLocalForward, parseRemoteForward, type ForwardSpec } from '../tunnels/forward-spec';
-import { ForwardSet, isLoopback } from '../tunnels/forward-set';
+import { ForwardSet } from '../tunnels/forward-set';
 import { addConnectionOptions, connectionFromCli, resolveTarget, stopSignal, type ConnectionCliOptions } from './connection-options';
 import { createReporter } from './reporter';
 
@@ -96,18 +96,14 @@ function forwardLines(forwards: ForwardSet): Record<string, unknown>[] {
 }
 
 function describeForwards(forwards: ForwardSet, server: string): string {
-  const lines = forwards.describe().map((f) =>
-    f.kind === 'local'
-      ? `Forwarding ${hostPort(f.bindHost, f.localPort)} -> ${f.remoteHost}:${f.remotePort} via ${server}`
-      : f.kind === 'remote'
-        ? `Forwarding ${server}:${f.remotePort}${!isLoopback(f.bindHost) ? ` (bound to ${f.bindHost})` : ''} -> ${f.localHost}:${f.localPort}`
-        : `SOCKS5 proxy on ${hostPort(f.bindHost, f.localPort)} via ${server}`,
-  );
-  const exposed = forwards.describe().filter((f) => f.kind !== 'remote' && !isLoopback(f.bindHost));
-  for (const f of exposed) lines.push(`Warning: ${hostPort(f.bindHost, f.localPort)} is reachable from other machines, not only from this one; anyone who can reach it can use the tunnel.`);
-  return lines.join('\n');
-}
-
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return forwards
+    .describe()
+    .map((f) =>
+      f.kind === 'local'
+        ? `Forwarding 127.0.0.1:${f.localPort} -> ${f.remoteHost}:${f.remotePort} via ${server}`
+        : f.kind === 'remote'
+          ? `Forwarding ${server}:${f.remotePort} -> ${f.localHost}:${f.localPort}`
+          : `SOCKS5 proxy on 127.0.0.1:${f.localPort} via ${server}`,
+    )
+    .join('\n');
 }

@@ -70,7 +70,7 @@ export function keysCommand(deps: KeysCommandDeps): Command {
           const entry = await store.add(options.name ?? defaultName(file), key, options.keepPath ? { keepPathInstead: file } : {});
           emit(io, options.json, { event: 'imported', ...describe(entry), publicKey: entry.publicKey }, [
             `Imported "${entry.name}": ${entry.type} ${entry.fingerprint}${entry.comment ? ` ${entry.comment}` : ''}`,
-            storageLine(entry, key.encrypted),
+            entry.source === 'path' ? `  Read from ${entry.path} at each login; no copy was made.` : '  Kept in the Porthole vault (encrypted).',
           ]);
         },
       ),
@@ -280,8 +280,7 @@ function table(rows: readonly (readonly string[])[]): string {
 }
 
 function withDefaults(io: Partial<KeysCommandIo> = {}): KeysCommandIo {
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-  const prompter = terminalPrompter({ acceptNewHostKey: false, interactive: Boolean(process.stdin.isTTY), say, emit: (_event, human) => say(human) });
+  const prompter = terminalPrompter({ acceptNewHostKey: false, interactive: Boolean(process.stdin.isTTY), say: (line) => process.stderr.write(`${line}\n`) });
   return {
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
@@ -296,18 +295,3 @@ async function readProcessStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
-
-/**
- * What was kept and how it is protected, in plain words. An imported key is kept without
- * its own passphrase (so one click can log in), inside the vault, whose key is in the OS
- * keychain: say so, and how to keep the passphrase instead.
- */
-export function storageLine(entry: { source: 'vault' | 'path'; path?: string; needsPassphrase: boolean }, hadPassphrase: boolean): string {
-  if (entry.source === 'path') return `  Read from ${entry.path} at each login; no copy was made.`;
-  if (entry.needsPassphrase) return '  Kept in the Porthole vault, encrypted with its passphrase and again with the vault key in your OS keychain; logging in asks for the passphrase.';
-  const base = '  Kept in the Porthole vault, encrypted with a key held in your OS keychain.';
-  return hadPassphrase
-    ? `${base} Its own passphrase is no longer needed to log in with it; to be asked for the passphrase each time instead, import with --keep-path.`
-    : base;
-}
-

@@ -108,9 +108,7 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     }
     const { notebook } = first;
     reporter.emit(
-      // In password mode the token is Porthole's own key to the server, a second full-access
-      // credential the user never chose: it stays inside Porthole.
-      { event: 'ready', url: notebook.url, localPort: notebook.localPort, remotePort: notebook.remotePort, ...(password === null ? { token: live.token } : {}), serverPid: notebook.serverPid, reused: notebook.reused, flavour: notebook.flavour, version: notebook.version },
+      { event: 'ready', url: notebook.url, localPort: notebook.localPort, remotePort: notebook.remotePort, token: live.token, serverPid: notebook.serverPid, reused: notebook.reused, flavour: notebook.flavour, version: notebook.version },
       `Jupyter ${notebook.flavour} ${notebook.version ?? ''} is ready at ${notebook.url}${notebook.reused ? ' (already running, reused)' : ''}. Press Ctrl-C to close the tunnel${options.stopOnExit ? ' and stop Jupyter' : '; Jupyter keeps running on the remote'}.`,
     );
     if (options.open) {

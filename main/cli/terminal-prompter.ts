@@ -5,23 +5,17 @@
  */
 import { createInterface } from 'node:readline';
 import type { ConnectionPrompter } from '../ssh/connection';
-import type { CliEvent } from './reporter';
 
 export interface TerminalPrompterOptions {
   readonly acceptNewHostKey: boolean;
   readonly interactive: boolean;
   readonly say: (line: string) => void;
-  /** A machine-readable event (--json) with its human line. */
-  readonly emit: (event: CliEvent, human: string) => void;
 }
 
-export function terminalPrompter({ acceptNewHostKey, interactive, say, emit }: TerminalPrompterOptions): ConnectionPrompter {
+export function terminalPrompter({ acceptNewHostKey, interactive, say }: TerminalPrompterOptions): ConnectionPrompter {
   return {
     confirmHostKey: async (prompt) => {
-      // Every key trusted without a person looking (any hop, any reconnect) is said, in JSON too.
-      if (acceptNewHostKey) {
-        emit({ event: 'host-key-trusted', host: prompt.server, keyType: prompt.keyType, fingerprint: prompt.fingerprint }, `Trusting new host key of ${prompt.server}: ${prompt.keyType} ${prompt.fingerprint}`);
-      }
+      if (acceptNewHostKey) say(`Trusting new host key of ${prompt.server}: ${prompt.keyType} ${prompt.fingerprint}`);
       return acceptNewHostKey;
     },
     passphrase: (label, retry) => (interactive ? ask(`${retry ? 'Wrong passphrase. ' : ''}Passphrase for ${label}: `, true) : Promise.resolve(null)),

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'ssh2';
 import { PortholeError } from '../shared/errors';
 import { aliveScript, runningServersScript, shQuote, startScript, stopScript, tailScript, locateScript, type EnvChoice } from './remote-scripts';
-import { z } from 'zod';
 import { runScript, valueOf, valuesOf } from './remote-exec';
 import { parseRuntimeFile, type ServerInfo } from './server-info';
 import { passwordFlag, portRetriesFlag, type JupyterVersions } from './versions';
@@ -32,27 +31,6 @@ export interface Located {
   readonly running: readonly ServerInfo[];
 }
 
-/** What the remote's Python reports (versions, runtime dir, runtime files); anything else is refused. */
-const locateReportSchema = z.object({
-  versions: z.record(z.string(), z.string().max(200).nullable()),
-  runtimeDir: z.string().max(4096).nullable(),
-  servers: z.array(z.object({ name: z.string().max(255), json: z.string().max(1_000_000), alive: z.boolean() })).max(1000),
-});
-
-export function parseLocateReport(json: string): z.output<typeof locateReportSchema> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    raw = undefined;
-  }
-  const parsed = locateReportSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new PortholeError({ code: 'jupyter.bad-report', message: 'The remote sent a report about its Jupyter that Porthole cannot read.', hint: 'Try again; if it keeps happening, check that the login shell prints nothing unusual and that python3 works on the remote.', retryable: true });
-  }
-  return parsed.data;
-}
-
 export async function locateJupyter(client: Client, env: EnvChoice = { kind: 'auto' }): Promise<Located> {
   const { lines } = await runScript(client, (marker) => locateScript(marker, env));
   const candidates = valuesOf(lines, 'candidate').map((value) => {
@@ -69,7 +47,11 @@ export async function locateJupyter(client: Client, env: EnvChoice = { kind: 'au
   if (chosen === undefined || json === undefined) {
     throw notFound(env, missing, condaEnvs.map((e) => e.name));
   }
-  const report = parseLocateReport(json);
+  const report = JSON.parse(json) as {
+    versions: Record<string, string | null>;
+    runtimeDir: string | null;
+    servers: { name: string; json: string; alive: boolean }[];
+  };
   const candidate = candidates.find((c) => c.binDir === chosen);
   const install: JupyterInstall = {
     binDir: chosen,
@@ -199,7 +181,7 @@ export async function startJupyter(
         port: options.port ?? 8888,
         portRetriesFlag: portRetriesFlag(install.versions, options.flavour),
         token: options.token,
-        password: options.passwordHash ? { trait: passwordFlag(install.versions, options.flavour).replace(/^--/, ''), hash: options.passwordHash } : null,
+        passwordArg: options.passwordHash ? `${passwordFlag(install.versions, options.flavour)}=${options.passwordHash}` : null,
         runtimeDir: install.runtimeDir,
         timeoutMs,
       }),

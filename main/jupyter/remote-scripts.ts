@@ -172,13 +172,8 @@ export interface StartRequest {
   readonly portRetriesFlag: string;
   /** Token for JUPYTER_TOKEN; set in password mode too, for Porthole's own API calls. */
   readonly token: string;
-  /**
-   * Password mode: the trait (`NotebookApp.password`, `ServerApp.password`,
-   * `PasswordIdentityProvider.hashed_password`) and the hash. It goes into a 0600 config
-   * file that Jupyter reads at start, never onto Jupyter's command line, where every user
-   * of the machine could read it with `ps`.
-   */
-  readonly password: { readonly trait: string; readonly hash: string } | null;
+  /** `--...password=` flag with the hash, in password mode. */
+  readonly passwordArg: string | null;
   readonly runtimeDir: string;
   readonly timeoutMs: number;
 }
@@ -191,8 +186,8 @@ export interface StartRequest {
  * Jupyter's environment.
  */
 export function startScript(marker: string, request: StartRequest): string {
-  const args = ['--no-browser', '--ip=127.0.0.1', `--port=${request.port}`, `${request.portRetriesFlag}=50`].map(shQuote);
-  if (request.password) args.push('"--config=$CFG"');
+  const args = ['--no-browser', '--ip=127.0.0.1', `--port=${request.port}`, `${request.portRetriesFlag}=50`];
+  if (request.passwordArg) args.push(request.passwordArg);
   const loops = Math.ceil(request.timeoutMs / 50);
   return `M=${shQuote(marker)}
 say() { printf '%s %s %s\\n' "$M" "$1" "$2"; }
@@ -200,11 +195,11 @@ umask 077
 RD=${shQuote(request.runtimeDir)}
 mkdir -p "$RD"
 LOG="$RD/porthole-jupyter-starting-$$.log"
-${request.password ? passwordConfigLines(request.password) : ''}${request.rootDir ? `cd -- ${shQuote(request.rootDir)} || { say error "root-dir"; exit 0; }` : 'cd "$HOME"'}
+${request.rootDir ? `cd -- ${shQuote(request.rootDir)} || { say error "root-dir"; exit 0; }` : 'cd "$HOME"'}
 JUPYTER_TOKEN=${shQuote(request.token)}
 export JUPYTER_TOKEN
 if command -v setsid >/dev/null 2>&1; then DETACH=setsid; else DETACH=nohup; fi
-$DETACH ${shQuote(`${request.binDir}/jupyter`)} ${request.flavour} ${args.join(' ')} >"$LOG" 2>&1 </dev/null &
+$DETACH ${shQuote(`${request.binDir}/jupyter`)} ${request.flavour} ${args.map(shQuote).join(' ')} >"$LOG" 2>&1 </dev/null &
 PID=$!
 unset JUPYTER_TOKEN
 # Named after the server's PID, so whoever stops this server later can remove it.
@@ -230,20 +225,6 @@ while [ "$i" -lt ${loops} ]; do
 done
 say timeout "$PID"
 tail -n 40 "$LOG" | sed "s/^/$M log-line /"
-`;
-}
-
-/**
- * The password config: written 0600 (umask 077) under the runtime dir and removed when this
- * script ends, in every outcome. Jupyter reads its config while initialising, before it
- * writes the runtime file this script waits for, so the hash is on disk only for the start.
- */
-function passwordConfigLines(password: { trait: string; hash: string }): string {
-  const dot = password.trait.lastIndexOf('.');
-  const config = { [password.trait.slice(0, dot)]: { [password.trait.slice(dot + 1)]: password.hash } };
-  return `CFG="$RD/porthole-config-$$.json"
-trap 'rm -f -- "$CFG"' EXIT
-printf '%s' ${shQuote(JSON.stringify(config))} > "$CFG"
 `;
 }
 

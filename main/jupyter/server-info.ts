@@ -55,9 +55,6 @@ function toServerInfo(raw: unknown, kindHint: Kind | null, pidHint: number | nul
   const version = str(raw['version']);
   const kind: Kind = kindHint ?? ('root_dir' in raw || version !== null ? 'server' : 'notebook6');
   const baseUrl = str(raw['base_url']) ?? '/';
-  // A path on the server, nothing else: "@evil.example/" would turn the probe URL into
-  // http://127.0.0.1:PORT@evil.example/ (credentials for another host).
-  if (!/^\/[^\s\\@?#]*$/.test(baseUrl) || baseUrl.startsWith('//')) return null;
   return {
     url,
     hostname: str(raw['hostname']) ?? '',

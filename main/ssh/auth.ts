@@ -8,7 +8,6 @@ import { utils, type AnyAuthMethod, type AuthHandlerMiddleware, type ParsedKey }
 import { parseKeyOffThread } from '../keys/unlock';
 import { PortholeError } from '../shared/errors';
 import { classifySshError } from './errors';
-import { printableServerText } from '../shared/server-text';
 
 /** A private key as given by the user (file content or vault record), not yet decrypted. */
 export interface Identity {
@@ -132,8 +131,7 @@ export class AuthSequence {
       username: this.options.username,
       prompt: (_name, instructions, _lang, prompts, finish) => {
         // Each round (password, then a one-time code, ...) goes to the user as it comes.
-        // Server text is shown to a person: no escape sequences or control characters get through.
-        this.prompter.keyboardInteractive(this.server, printableServerText(instructions), prompts.map((p) => ({ prompt: printableServerText(p.prompt, 500), echo: p.echo ?? false }))).then(
+        this.prompter.keyboardInteractive(this.server, instructions, prompts.map((p) => ({ prompt: p.prompt, echo: p.echo ?? false }))).then(
           (answers) => finish(answers ?? prompts.map(() => '')),
           () => finish(prompts.map(() => '')),
         );

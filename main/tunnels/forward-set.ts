@@ -22,16 +22,10 @@ async function probeForwarding(connection: SshConnection, target: { host: string
   }
 }
 
-/** `bindHost` is where the listener really is: 127.0.0.1 unless the user chose another address. */
 export type ForwardInfo =
-  | { readonly kind: 'local'; readonly bindHost: string; readonly localPort: number; readonly remoteHost: string; readonly remotePort: number }
-  | { readonly kind: 'remote'; readonly bindHost: string; readonly remotePort: number; readonly localHost: string; readonly localPort: number }
-  | { readonly kind: 'dynamic'; readonly bindHost: string; readonly localPort: number };
-
-/** True for addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || /^127\./.test(host) || host === '::1';
-}
+  | { readonly kind: 'local'; readonly localPort: number; readonly remoteHost: string; readonly remotePort: number }
+  | { readonly kind: 'remote'; readonly remotePort: number; readonly localHost: string; readonly localPort: number }
+  | { readonly kind: 'dynamic'; readonly localPort: number };
 
 type AnyForward = LocalForward | RemoteForward | DynamicForward;
 
@@ -68,12 +62,12 @@ export class ForwardSet {
   describe(): ForwardInfo[] {
     return this.forwards.map((forward): ForwardInfo => {
       if (forward instanceof LocalForward) {
-        return { kind: 'local', bindHost: forward.spec.bindHost, localPort: forward.localPort, remoteHost: forward.spec.remoteHost, remotePort: forward.spec.remotePort };
+        return { kind: 'local', localPort: forward.localPort, remoteHost: forward.spec.remoteHost, remotePort: forward.spec.remotePort };
       }
       if (forward instanceof RemoteForward) {
-        return { kind: 'remote', bindHost: forward.spec.bindHost, remotePort: forward.remotePort ?? forward.spec.bindPort, localHost: forward.spec.localHost, localPort: forward.spec.localPort };
+        return { kind: 'remote', remotePort: forward.remotePort ?? forward.spec.bindPort, localHost: forward.spec.localHost, localPort: forward.spec.localPort };
       }
-      return { kind: 'dynamic', bindHost: forward.spec.bindHost, localPort: forward.localPort };
+      return { kind: 'dynamic', localPort: forward.localPort };
     });
   }
 

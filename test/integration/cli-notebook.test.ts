@@ -46,23 +46,4 @@ describe('porthole notebook', () => {
     expect(JSON.parse(((await lines.next()).value as string) ?? '{}')).toEqual({ event: 'stopped', signal: 'SIGTERM' });
     expect(listProcesses().some((p) => p.pid === ready['serverPid'])).toBe(false);
   });
-
-  it('password mode: the ready line carries no token (the password is the only way in)', async () => {
-    const host = await startTestHost();
-    cleanups.push(() => host.stop());
-    const env: NodeJS.ProcessEnv = { ...process.env, PORTHOLE_HOME: makeDir('home') };
-    delete env['SSH_AUTH_SOCK'];
-    const child = spawn(process.execPath, [BIN, 'notebook', `${host.user.name}@127.0.0.1:${host.port}`, '-i', host.clientKey.privatePath, '--known-hosts', host.knownHostsPath, '--no-open', '--json', '--stop-on-exit', '--password-stdin'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    cleanups.push(async () => void child.kill('SIGKILL'));
-    child.stdin.end('correct horse\n');
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const ready = JSON.parse(((await lines.next()).value as string | undefined) ?? `{"stderr":${JSON.stringify(stderr)}}`) as Record<string, unknown>;
-    expect(ready).toMatchObject({ event: 'ready', localPort: expect.any(Number), flavour: 'notebook' });
-    expect(ready).not.toHaveProperty('token');
-    child.kill('SIGTERM');
-    expect(await new Promise((done) => child.once('exit', done))).toBe(0);
-    expect(listProcesses().some((p) => p.pid === ready['serverPid'])).toBe(false);
-  });
 });

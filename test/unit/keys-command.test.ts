@@ -115,9 +115,6 @@ describe('porthole keys import', SLOW, () => {
     expect(result.exitCode).toBe(0);
     expect(result.asked).toEqual(['lab.ppk', 'lab.ppk (retry)']);
     expect(result.stdout).toMatch(/^Imported "lab": ssh-ed25519 SHA256:\S+ putty key\n {2}Kept in the Porthole vault/);
-    // Said plainly: the vault keeps it without its passphrase, protected by the OS keychain.
-    expect(result.stdout).toContain('encrypted with a key held in your OS keychain. Its own passphrase is no longer needed to log in with it; to be asked for the passphrase each time instead, import with --keep-path.');
-    expect(result.stdout).not.toContain('(encrypted)');
   });
 
   it('without a terminal or stdin passphrase: keys.passphrase-required, exit 1, and the hint names --passphrase-stdin', async () => {
