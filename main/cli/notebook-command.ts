@@ -106,8 +106,11 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
       return 0;
     }
     const { notebook } = first;
+    // In password mode the token Porthole set for its own API calls would be a second,
+    // full-access credential next to the password: scripts get only the password's word.
+    const credential = password === null ? { token: live.token } : {};
     reporter.emit(
-      { event: 'ready', url: notebook.url, localPort: notebook.localPort, remotePort: notebook.remotePort, token: live.token, serverPid: notebook.serverPid, reused: notebook.reused, flavour: notebook.flavour, version: notebook.version },
+      { event: 'ready', url: notebook.url, localPort: notebook.localPort, remotePort: notebook.remotePort, ...credential, password: password !== null, serverPid: notebook.serverPid, reused: notebook.reused, flavour: notebook.flavour, version: notebook.version },
       `Jupyter ${notebook.flavour} ${notebook.version ?? ''} is ready at ${notebook.url}${notebook.reused ? ' (already running, reused)' : ''}. Press Ctrl-C to close the tunnel${options.stopOnExit ? ' and stop Jupyter' : '; Jupyter keeps running on the remote'}.`,
     );
     if (options.open) {
