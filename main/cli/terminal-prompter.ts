@@ -4,6 +4,7 @@
  * error instead of waiting forever on stdin.
  */
 import { createInterface } from 'node:readline';
+import { cleanServerText } from '../shared/server-text';
 import type { ConnectionPrompter } from '../ssh/connection';
 import type { CliEvent } from './reporter';
 
@@ -32,10 +33,12 @@ export function terminalPrompter({ acceptNewHostKey, interactive, say, emit }: T
     password: (server, retry) => (interactive ? ask(`${retry ? 'Permission denied, try again. ' : ''}Password for ${server}: `, true) : Promise.resolve(null)),
     keyboardInteractive: async (server, instructions, prompts) => {
       if (!interactive) return null;
-      if (instructions) say(instructions);
+      // Server-sent text: cleaned again here, as this prompter may be given text from elsewhere.
+      const shown = cleanServerText(instructions);
+      if (shown) say(shown);
       const answers: string[] = [];
       for (const { prompt, echo } of prompts) {
-        const answer = await ask(`(${server}) ${prompt}`, !echo);
+        const answer = await ask(`(${server}) ${cleanServerText(prompt)}`, !echo);
         if (answer === null) return null;
         answers.push(answer);
       }
