@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'ssh2';
 import { PortholeError } from '../shared/errors';
 import { aliveScript, runningServersScript, shQuote, startScript, stopScript, tailScript, locateScript, type EnvChoice } from './remote-scripts';
+import { parseLocateReport } from './locate-report';
 import { runScript, valueOf, valuesOf } from './remote-exec';
 import { parseRuntimeFile, type ServerInfo } from './server-info';
 import { passwordFlag, portRetriesFlag, type JupyterVersions } from './versions';
@@ -47,11 +48,7 @@ export async function locateJupyter(client: Client, env: EnvChoice = { kind: 'au
   if (chosen === undefined || json === undefined) {
     throw notFound(env, missing, condaEnvs.map((e) => e.name));
   }
-  const report = JSON.parse(json) as {
-    versions: Record<string, string | null>;
-    runtimeDir: string | null;
-    servers: { name: string; json: string; alive: boolean }[];
-  };
+  const report = parseLocateReport(json);
   const candidate = candidates.find((c) => c.binDir === chosen);
   const install: JupyterInstall = {
     binDir: chosen,
