@@ -10,7 +10,7 @@ import { aliveScript, runningServersScript, shQuote, startScript, stopScript, ta
 import { parseLocateReport } from './locate-report';
 import { runScript, valueOf, valuesOf } from './remote-exec';
 import { parseRuntimeFile, type ServerInfo } from './server-info';
-import { passwordFlag, portRetriesFlag, type JupyterVersions } from './versions';
+import { passwordConfig, portRetriesFlag, type JupyterVersions } from './versions';
 
 export type Flavour = 'lab' | 'notebook' | 'server';
 
@@ -178,7 +178,7 @@ export async function startJupyter(
         port: options.port ?? 8888,
         portRetriesFlag: portRetriesFlag(install.versions, options.flavour),
         token: options.token,
-        passwordArg: options.passwordHash ? `${passwordFlag(install.versions, options.flavour)}=${options.passwordHash}` : null,
+        passwordConfig: options.passwordHash ? JSON.stringify(passwordConfig(install.versions, options.flavour, options.passwordHash)) : null,
         runtimeDir: install.runtimeDir,
         timeoutMs,
       }),

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLocateReport } from '../../main/jupyter/locate-report';
 import { parseRuntimeFile, parseServerListOutput, type ServerInfo } from '../../main/jupyter/server-info';
 import { parseStartupOutput, startupFailure, type StartupUrl } from '../../main/jupyter/startup-output';
-import { parseJupyterVersion, passwordFlag, portRetriesFlag, tokenFlag, type JupyterVersions } from '../../main/jupyter/versions';
+import { parseJupyterVersion, passwordConfig, passwordFlag, portRetriesFlag, tokenFlag, type JupyterVersions } from '../../main/jupyter/versions';
 import { mulberry32 as prng } from '../support/prng';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'jupyter');
@@ -551,6 +551,8 @@ describe('flags for each version', () => {
   ] as const)('%s', (_label, versions, flavour, token, password, retries) => {
     expect(tokenFlag(versions, flavour)).toBe(token);
     expect(passwordFlag(versions, flavour)).toBe(password);
+    const [section, trait] = password.slice(2).split('.');
+    expect(passwordConfig(versions, flavour, 'argon2:$x')).toEqual({ [section!]: { [trait!]: 'argon2:$x' } });
     expect(portRetriesFlag(versions, flavour)).toBe(retries);
   });
 });
