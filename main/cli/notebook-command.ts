@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { PortholeError, toErrorInfo } from '../shared/errors';
 import type { EnvChoice } from '../jupyter/remote-scripts';
-import { createBrowserHandoff } from '../session/browser-handoff';
+import { prepareBrowserHandoff, type HandoffOutcome } from '../session/browser-handoff';
 import { NotebookSession } from '../session/notebook-session';
 import type { SessionState } from '../session/notebook-session-state';
 import { addConnectionOptions, connectionFromCli, positiveInt, resolveTarget, stopSignal, type ConnectionCliOptions, type ResolvedTarget } from './connection-options';
@@ -116,8 +116,9 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     if (options.open) {
       const target = live.browserUrl();
       if (target) {
-        const handoff = await createBrowserHandoff(target);
-        openInBrowser(handoff.url);
+        const handoff = await prepareBrowserHandoff(target);
+        openInBrowser(handoff.openTarget);
+        void handoff.outcome.then((outcome) => reportHandoff(reporter, outcome));
       }
     }
     const outcome = await Promise.race([stop.then((signal) => ({ signal })), ended]);
@@ -147,4 +148,15 @@ function report(reporter: Reporter, state: SessionState, previous: SessionState,
     reporter.error(state.error);
     end({ code: 1 });
   }
+}
+
+/** Says when the browser handoff was reached by something other than the browser, or by nobody. */
+function reportHandoff(reporter: Reporter, outcome: HandoffOutcome): void {
+  const human =
+    outcome === 'other'
+      ? 'Warning: something other than your browser contacted the one-time browser address first. It was turned away (it lacked the secret from your private file), but another program or user on this computer may be probing for your notebook.'
+      : outcome === 'expired'
+        ? 'Your browser did not pick up the notebook within 60 s. Run the command again, or use --no-open.'
+        : undefined;
+  reporter.emit({ event: 'browser-handoff', outcome }, human);
 }
