@@ -69,7 +69,7 @@ export async function resolveTarget(destination: string, options: Pick<Connectio
 }
 
 export async function connectionFromCli(resolved: ResolvedTarget, options: ConnectionCliOptions, reporter: Reporter): Promise<SshConnection> {
-  const prompter = terminalPrompter({ acceptNewHostKey: options.acceptNewHostKey, interactive: Boolean(process.stdin.isTTY), say: reporter.say });
+  const prompter = terminalPrompter({ acceptNewHostKey: options.acceptNewHostKey, interactive: Boolean(process.stdin.isTTY), say: reporter.say, emit: (event, human) => reporter.emit(event, human) });
   const { target, jumps, profile } = resolved;
   return new SshConnection({
     target,

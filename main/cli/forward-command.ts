@@ -90,20 +90,34 @@ async function runForward(destination: string, options: ForwardCommandOptions): 
   }
 }
 
-/** The machine-readable forwards: local ones exactly as `{localPort, remoteHost, remotePort}`. */
+/** The machine-readable forwards: local ones as `{bindHost, localPort, remoteHost, remotePort, loopback}`. */
 function forwardLines(forwards: ForwardSet): Record<string, unknown>[] {
-  return forwards.describe().map(({ kind, ...rest }) => (kind === 'local' ? rest : { kind, ...rest }));
+  return forwards.describe().map(({ kind, ...rest }) => {
+    const line = { ...rest, loopback: isLoopback(rest.bindHost) };
+    return kind === 'local' ? line : { kind, ...line };
+  });
+}
+
+/** 127.0.0.0/8, ::1 and localhost: reachable from this computer only. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+/** An address as it goes before `:port` (IPv6 in brackets). */
+function hostPort(host: string, port: number): string {
+  return `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
 }
 
 function describeForwards(forwards: ForwardSet, server: string): string {
-  return forwards
-    .describe()
-    .map((f) =>
-      f.kind === 'local'
-        ? `Forwarding 127.0.0.1:${f.localPort} -> ${f.remoteHost}:${f.remotePort} via ${server}`
-        : f.kind === 'remote'
-          ? `Forwarding ${server}:${f.remotePort} -> ${f.localHost}:${f.localPort}`
-          : `SOCKS5 proxy on 127.0.0.1:${f.localPort} via ${server}`,
-    )
-    .join('\n');
+  const lines: string[] = [];
+  for (const f of forwards.describe()) {
+    if (f.kind === 'local') lines.push(`Forwarding ${hostPort(f.bindHost, f.localPort)} -> ${f.remoteHost}:${f.remotePort} via ${server}`);
+    else if (f.kind === 'remote') lines.push(`Forwarding ${server} ${hostPort(f.bindHost, f.remotePort)} -> ${f.localHost}:${f.localPort}`);
+    else lines.push(`SOCKS5 proxy on ${hostPort(f.bindHost, f.localPort)} via ${server}`);
+    if (f.kind !== 'remote' && !isLoopback(f.bindHost)) {
+      lines.push(`  Warning: ${f.bindHost} is not loopback: other computers that can reach this one can use port ${f.localPort}${f.kind === 'dynamic' ? ' as a proxy' : ''}. Leave out the address to listen on 127.0.0.1 only.`);
+    }
+  }
+  return lines.join('\n');
 }

@@ -68,9 +68,9 @@ export function keysCommand(deps: KeysCommandDeps): Command {
           const key = await importKey({ path: file }, passphrase !== undefined ? { passphrase } : { askPassphrase: io.askPassphrase });
           const store = await deps.openKeyStore();
           const entry = await store.add(options.name ?? defaultName(file), key, options.keepPath ? { keepPathInstead: file } : {});
-          emit(io, options.json, { event: 'imported', ...describe(entry), publicKey: entry.publicKey }, [
+          emit(io, options.json, { event: 'imported', ...describe(entry), ...storageFacts(entry, key.encrypted), publicKey: entry.publicKey }, [
             `Imported "${entry.name}": ${entry.type} ${entry.fingerprint}${entry.comment ? ` ${entry.comment}` : ''}`,
-            entry.source === 'path' ? `  Read from ${entry.path} at each login; no copy was made.` : '  Kept in the Porthole vault (encrypted).',
+            `  ${storageLine(entry, key.encrypted)}`,
           ]);
         },
       ),
@@ -194,6 +194,25 @@ interface GenerateOptions extends JsonOption {
 }
 
 /** What may be printed about a key: never private material. */
+/**
+ * What was stored and what protects it, in the user's words. An imported key is kept
+ * decrypted inside the vault (so logins do not ask for its passphrase again): the vault's
+ * AES-256-GCM encryption, under a key in the OS keychain, is then its only protection.
+ */
+function storageLine(entry: KeyStoreEntry, sourceWasEncrypted: boolean): string {
+  if (entry.source === 'path') return `Read from ${entry.path} at each login; no copy was made${entry.needsPassphrase ? ' (its passphrase is asked each time)' : ''}.`;
+  if (entry.needsPassphrase) return 'Kept in the Porthole vault, still encrypted with its passphrase (asked at each login); the vault itself is encrypted with a key in your OS keychain.';
+  return `Kept in the Porthole vault ${sourceWasEncrypted ? 'without its passphrase: ' : ''}decrypted, protected by the vault's encryption under a key in your OS keychain${sourceWasEncrypted ? ', so logins no longer ask for the passphrase' : ''}. Anyone who can use your OS keychain account can use the key.`;
+}
+
+function storageFacts(entry: KeyStoreEntry, sourceWasEncrypted: boolean): Record<string, unknown> {
+  return {
+    sourceEncrypted: sourceWasEncrypted,
+    passphraseKept: entry.needsPassphrase,
+    protectedBy: entry.source === 'path' ? (entry.needsPassphrase ? 'passphrase' : 'file-permissions') : entry.needsPassphrase ? 'passphrase+vault' : 'vault',
+  };
+}
+
 function describe(entry: KeyStoreEntry): Record<string, unknown> {
   return {
     name: entry.name,

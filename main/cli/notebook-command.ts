@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { PortholeError, toErrorInfo } from '../shared/errors';
 import type { EnvChoice } from '../jupyter/remote-scripts';
-import { createBrowserHandoff } from '../session/browser-handoff';
+import { prepareBrowserHandoff, type HandoffOutcome } from '../session/browser-handoff';
 import { NotebookSession } from '../session/notebook-session';
 import { notebookPasswordId } from '../session/secret-ids';
 import type { SessionState } from '../session/notebook-session-state';
@@ -107,15 +107,19 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
       return 0;
     }
     const { notebook } = first;
+    // In password mode the token Porthole set for its own API calls would be a second,
+    // full-access credential next to the password: scripts get only the password's word.
+    const credential = password === null ? { token: live.token } : {};
     reporter.emit(
-      { event: 'ready', url: notebook.url, localPort: notebook.localPort, remotePort: notebook.remotePort, token: live.token, serverPid: notebook.serverPid, reused: notebook.reused, flavour: notebook.flavour, version: notebook.version },
+      { event: 'ready', url: notebook.url, localPort: notebook.localPort, remotePort: notebook.remotePort, ...credential, password: password !== null, serverPid: notebook.serverPid, reused: notebook.reused, flavour: notebook.flavour, version: notebook.version },
       `Jupyter ${notebook.flavour} ${notebook.version ?? ''} is ready at ${notebook.url}${notebook.reused ? ' (already running, reused)' : ''}. Press Ctrl-C to close the tunnel${options.stopOnExit ? ' and stop Jupyter' : '; Jupyter keeps running on the remote'}.`,
     );
     if (options.open) {
       const target = live.browserUrl();
       if (target) {
-        const handoff = await createBrowserHandoff(target);
-        openInBrowser(handoff.url);
+        const handoff = await prepareBrowserHandoff(target);
+        openInBrowser(handoff.openTarget);
+        void handoff.outcome.then((outcome) => reportHandoff(reporter, outcome));
       }
     }
     const outcome = await Promise.race([stop.then((signal) => ({ signal })), ended]);
@@ -156,4 +160,15 @@ function report(reporter: Reporter, state: SessionState, previous: SessionState,
     reporter.error(state.error);
     end({ code: 1 });
   }
+}
+
+/** Says when the browser handoff was reached by something other than the browser, or by nobody. */
+function reportHandoff(reporter: Reporter, outcome: HandoffOutcome): void {
+  const human =
+    outcome === 'other'
+      ? 'Warning: something other than your browser contacted the one-time browser address first. It was turned away (it lacked the secret from your private file), but another program or user on this computer may be probing for your notebook.'
+      : outcome === 'expired'
+        ? 'Your browser did not pick up the notebook within 60 s. Run the command again, or use --no-open.'
+        : undefined;
+  reporter.emit({ event: 'browser-handoff', outcome }, human);
 }

@@ -4,28 +4,41 @@
  * error instead of waiting forever on stdin.
  */
 import { createInterface } from 'node:readline';
+import { cleanServerText } from '../shared/server-text';
 import type { ConnectionPrompter } from '../ssh/connection';
+import type { CliEvent } from './reporter';
 
 export interface TerminalPrompterOptions {
   readonly acceptNewHostKey: boolean;
   readonly interactive: boolean;
   readonly say: (line: string) => void;
+  /**
+   * Tells scripts (--json) about a host key trusted on --accept-new-host-key: on any hop and
+   * on every reconnect, a key is never trusted without a word. Falls back to `say`.
+   */
+  readonly emit?: (event: CliEvent, human: string) => void;
 }
 
-export function terminalPrompter({ acceptNewHostKey, interactive, say }: TerminalPrompterOptions): ConnectionPrompter {
+export function terminalPrompter({ acceptNewHostKey, interactive, say, emit }: TerminalPrompterOptions): ConnectionPrompter {
   return {
     confirmHostKey: async (prompt) => {
-      if (acceptNewHostKey) say(`Trusting new host key of ${prompt.server}: ${prompt.keyType} ${prompt.fingerprint}`);
+      if (acceptNewHostKey) {
+        const human = `Trusting new host key of ${prompt.server}: ${prompt.keyType} ${prompt.fingerprint}`;
+        if (emit) emit({ event: 'host-key-trusted', host: prompt.server, keyType: prompt.keyType, fingerprint: prompt.fingerprint }, human);
+        else say(human);
+      }
       return acceptNewHostKey;
     },
     passphrase: (label, retry) => (interactive ? ask(`${retry ? 'Wrong passphrase. ' : ''}Passphrase for ${label}: `, true) : Promise.resolve(null)),
     password: (server, retry) => (interactive ? ask(`${retry ? 'Permission denied, try again. ' : ''}Password for ${server}: `, true) : Promise.resolve(null)),
     keyboardInteractive: async (server, instructions, prompts) => {
       if (!interactive) return null;
-      if (instructions) say(instructions);
+      // Server-sent text: cleaned again here, as this prompter may be given text from elsewhere.
+      const shown = cleanServerText(instructions);
+      if (shown) say(shown);
       const answers: string[] = [];
       for (const { prompt, echo } of prompts) {
-        const answer = await ask(`(${server}) ${prompt}`, !echo);
+        const answer = await ask(`(${server}) ${cleanServerText(prompt)}`, !echo);
         if (answer === null) return null;
         answers.push(answer);
       }

@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'ssh2';
 import { PortholeError } from '../shared/errors';
 import { aliveScript, runningServersScript, shQuote, startScript, stopScript, tailScript, locateScript, type EnvChoice } from './remote-scripts';
+import { parseLocateReport } from './locate-report';
 import { runScript, valueOf, valuesOf } from './remote-exec';
 import { parseRuntimeFile, type ServerInfo } from './server-info';
-import { passwordFlag, portRetriesFlag, type JupyterVersions } from './versions';
+import { passwordConfig, portRetriesFlag, type JupyterVersions } from './versions';
 
 export type Flavour = 'lab' | 'notebook' | 'server';
 
@@ -47,11 +48,7 @@ export async function locateJupyter(client: Client, env: EnvChoice = { kind: 'au
   if (chosen === undefined || json === undefined) {
     throw notFound(env, missing, condaEnvs.map((e) => e.name));
   }
-  const report = JSON.parse(json) as {
-    versions: Record<string, string | null>;
-    runtimeDir: string | null;
-    servers: { name: string; json: string; alive: boolean }[];
-  };
+  const report = parseLocateReport(json);
   const candidate = candidates.find((c) => c.binDir === chosen);
   const install: JupyterInstall = {
     binDir: chosen,
@@ -181,7 +178,7 @@ export async function startJupyter(
         port: options.port ?? 8888,
         portRetriesFlag: portRetriesFlag(install.versions, options.flavour),
         token: options.token,
-        passwordArg: options.passwordHash ? `${passwordFlag(install.versions, options.flavour)}=${options.passwordHash}` : null,
+        passwordConfig: options.passwordHash ? JSON.stringify(passwordConfig(install.versions, options.flavour, options.passwordHash)) : null,
         runtimeDir: install.runtimeDir,
         timeoutMs,
       }),

@@ -172,8 +172,8 @@ export interface StartRequest {
   readonly portRetriesFlag: string;
   /** Token for JUPYTER_TOKEN; set in password mode too, for Porthole's own API calls. */
   readonly token: string;
-  /** `--...password=` flag with the hash, in password mode. */
-  readonly passwordArg: string | null;
+  /** Jupyter config JSON carrying the password hash, in password mode (never a flag: `ps` shows flags). */
+  readonly passwordConfig: string | null;
   readonly runtimeDir: string;
   readonly timeoutMs: number;
 }
@@ -187,7 +187,6 @@ export interface StartRequest {
  */
 export function startScript(marker: string, request: StartRequest): string {
   const args = ['--no-browser', '--ip=127.0.0.1', `--port=${request.port}`, `${request.portRetriesFlag}=50`];
-  if (request.passwordArg) args.push(request.passwordArg);
   const loops = Math.ceil(request.timeoutMs / 50);
   return `M=${shQuote(marker)}
 say() { printf '%s %s %s\\n' "$M" "$1" "$2"; }
@@ -198,10 +197,11 @@ LOG="$RD/porthole-jupyter-starting-$$.log"
 ${request.rootDir ? `cd -- ${shQuote(request.rootDir)} || { say error "root-dir"; exit 0; }` : 'cd "$HOME"'}
 JUPYTER_TOKEN=${shQuote(request.token)}
 export JUPYTER_TOKEN
-if command -v setsid >/dev/null 2>&1; then DETACH=setsid; else DETACH=nohup; fi
+${request.passwordConfig ? passwordConfigLines(request.passwordConfig) : ''}if command -v setsid >/dev/null 2>&1; then DETACH=setsid; else DETACH=nohup; fi
 $DETACH ${shQuote(`${request.binDir}/jupyter`)} ${request.flavour} ${args.map(shQuote).join(' ')} >"$LOG" 2>&1 </dev/null &
 PID=$!
 unset JUPYTER_TOKEN
+${request.passwordConfig ? 'JUPYTER_CONFIG_PATH="$OLD_JUPYTER_CONFIG_PATH"' : ''}
 # Named after the server's PID, so whoever stops this server later can remove it.
 mv -f "$LOG" "$RD/porthole-jupyter-$PID.log" && LOG="$RD/porthole-jupyter-$PID.log"
 say pid "$PID"
@@ -225,6 +225,28 @@ while [ "$i" -lt ${loops} ]; do
 done
 say timeout "$PID"
 tail -n 40 "$LOG" | sed "s/^/$M log-line /"
+`;
+}
+
+/**
+ * The password hash goes to Jupyter in a config file, not a flag: `jupyter_config.json` (the
+ * base config every Jupyter app reads, notebook 6 and jupyter_server alike) in a 0700 dir
+ * of its own, found through JUPYTER_CONFIG_PATH, which adds to the user's own config
+ * rather than replacing it as --config would. Jupyter reads config once, while it starts and
+ * before it writes its runtime file, so the file is removed as soon as this script is done
+ * waiting (an EXIT/HUP trap: also when the SSH link drops mid-start): no hash stays on disk.
+ */
+function passwordConfigLines(config: string): string {
+  return `CFG_DIR="$RD/porthole-jupyter-config-$$"
+rm -rf -- "$CFG_DIR"
+mkdir -m 700 -- "$CFG_DIR" || { say error "config-dir"; exit 0; }
+trap 'rm -rf -- "$CFG_DIR"' EXIT HUP INT TERM
+cat > "$CFG_DIR/jupyter_config.json" <<'PORTHOLE_CFG'
+${config}
+PORTHOLE_CFG
+OLD_JUPYTER_CONFIG_PATH="\${JUPYTER_CONFIG_PATH:-}"
+JUPYTER_CONFIG_PATH="$CFG_DIR\${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
+export JUPYTER_CONFIG_PATH
 `;
 }
 

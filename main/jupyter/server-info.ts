@@ -10,6 +10,7 @@
  *
  * Pure: no I/O, never throws. Malformed entries are skipped, not guessed at.
  */
+import { z } from 'zod';
 
 export interface ServerInfo {
   readonly url: string;
@@ -32,41 +33,50 @@ type Kind = ServerInfo['kind'];
 
 const RUNTIME_FILE = /^(nb|jp)server-(\d{1,10})\.json$/;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/**
+ * A base URL Porthole appends to `http://127.0.0.1:PORT`: one leading "/" and then URL path
+ * characters only. Anything else (`@evil.example/`, `//host/`, a query) would change which
+ * host the probe and the browser talk to, or hand them credentials.
+ */
+const BASE_URL = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
+/** One server entry as Jupyter writes it (runtime file, `list --json`); unknown keys are ignored. */
+const serverEntry = z.object({
+  url: z.string().regex(/^(?:https?|http\+unix):\/\/\S+$/),
+  hostname: z.string().optional(),
+  port: z.number().int().min(0).max(65_535),
+  sock: z.string().nullable().optional(),
+  secure: z.boolean().optional(),
+  base_url: z.string().regex(BASE_URL).optional(),
+  token: z.string().optional(),
+  root_dir: z.string().optional(),
+  notebook_dir: z.string().optional(),
+  password: z.boolean().optional(),
+  pid: z.number().int().positive().optional(),
+  version: z.string().nullable().optional(),
+});
 
 function toServerInfo(raw: unknown, kindHint: Kind | null, pidHint: number | null): ServerInfo | null {
-  if (!isRecord(raw)) return null;
-  const url = str(raw['url']);
-  if (url === null || !/^(?:https?|http\+unix):\/\/\S+$/.test(url)) return null;
-  const port = raw['port'];
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) return null;
-  const pidValue = raw['pid'] ?? pidHint;
-  if (typeof pidValue !== 'number' || !Number.isInteger(pidValue) || pidValue <= 0) return null;
-  const token = raw['token'] === undefined ? '' : str(raw['token']);
-  if (token === null) return null;
-  const sock = str(raw['sock']);
-  const rootDir = str(raw['root_dir']) ?? str(raw['notebook_dir']) ?? '';
-  const version = str(raw['version']);
-  const kind: Kind = kindHint ?? ('root_dir' in raw || version !== null ? 'server' : 'notebook6');
-  const baseUrl = str(raw['base_url']) ?? '/';
+  const parsed = serverEntry.safeParse(raw);
+  if (!parsed.success) return null;
+  const entry = parsed.data;
+  const pid = entry.pid ?? pidHint;
+  if (pid === null || pid <= 0) return null;
+  const version = entry.version ?? null;
+  const kind: Kind = kindHint ?? (entry.root_dir !== undefined || version !== null ? 'server' : 'notebook6');
+  const baseUrl = entry.base_url ?? '/';
   return {
-    url,
-    hostname: str(raw['hostname']) ?? '',
-    port,
-    sock: sock !== null && sock !== '' ? sock : null,
-    secure: typeof raw['secure'] === 'boolean' ? raw['secure'] : url.startsWith('https:'),
+    url: entry.url,
+    hostname: entry.hostname ?? '',
+    port: entry.port,
+    sock: entry.sock ? entry.sock : null,
+    secure: entry.secure ?? entry.url.startsWith('https:'),
     baseUrl: baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`,
-    token,
-    rootDir,
-    password: raw['password'] === true,
-    pid: pidValue,
-    version: version !== null && version !== '' ? version : null,
+    token: entry.token ?? '',
+    rootDir: entry.root_dir ?? entry.notebook_dir ?? '',
+    password: entry.password === true,
+    pid,
+    version: version !== '' ? version : null,
     kind,
   };
 }

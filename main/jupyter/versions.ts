@@ -102,6 +102,15 @@ export function tokenFlag(v: JupyterVersions, flavour: JupyterFlavour): string {
   }
 }
 
+/**
+ * Jupyter config (JSON) that sets a hashed password (`sha1:…`, `argon2:…`): the same trait
+ * as passwordFlag, given in a file so the hash never sits on the server's command line.
+ */
+export function passwordConfig(v: JupyterVersions, flavour: JupyterFlavour, hash: string): Record<string, Record<string, string>> {
+  const [section = '', trait = ''] = passwordFlag(v, flavour).replace(/^--/, '').split('.');
+  return { [section]: { [trait]: hash } };
+}
+
 /** The flag name (append `=<hash>`, e.g. `sha1:…` or `argon2:…`) that sets a hashed password. */
 export function passwordFlag(v: JupyterVersions, flavour: JupyterFlavour): string {
   switch (generation(v, flavour)) {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { utils, type AnyAuthMethod, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2';
 import { parseKeyOffThread } from '../keys/unlock';
 import { PortholeError } from '../shared/errors';
+import { cleanServerText } from '../shared/server-text';
 import { classifySshError } from './errors';
 
 /** A private key as given by the user (file content or vault record), not yet decrypted. */
@@ -130,8 +131,9 @@ export class AuthSequence {
       type: 'keyboard-interactive',
       username: this.options.username,
       prompt: (_name, instructions, _lang, prompts, finish) => {
-        // Each round (password, then a one-time code, ...) goes to the user as it comes.
-        this.prompter.keyboardInteractive(this.server, instructions, prompts.map((p) => ({ prompt: p.prompt, echo: p.echo ?? false }))).then(
+        // Each round (password, then a one-time code, ...) goes to the user as it comes, its
+        // text cleaned here once, so the UserPrompt (UI) and the CLI show the same safe text.
+        this.prompter.keyboardInteractive(this.server, cleanServerText(instructions ?? ''), prompts.map((p) => ({ prompt: cleanServerText(p.prompt), echo: p.echo ?? false }))).then(
           (answers) => finish(answers ?? prompts.map(() => '')),
           () => finish(prompts.map(() => '')),
         );

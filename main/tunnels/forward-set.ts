@@ -22,10 +22,11 @@ async function probeForwarding(connection: SshConnection, target: { host: string
   }
 }
 
+/** `bindHost` is where the listener really is: the user's address, not an assumed 127.0.0.1. */
 export type ForwardInfo =
-  | { readonly kind: 'local'; readonly localPort: number; readonly remoteHost: string; readonly remotePort: number }
-  | { readonly kind: 'remote'; readonly remotePort: number; readonly localHost: string; readonly localPort: number }
-  | { readonly kind: 'dynamic'; readonly localPort: number };
+  | { readonly kind: 'local'; readonly bindHost: string; readonly localPort: number; readonly remoteHost: string; readonly remotePort: number }
+  | { readonly kind: 'remote'; readonly bindHost: string; readonly remotePort: number; readonly localHost: string; readonly localPort: number }
+  | { readonly kind: 'dynamic'; readonly bindHost: string; readonly localPort: number };
 
 type AnyForward = LocalForward | RemoteForward | DynamicForward;
 
@@ -62,12 +63,12 @@ export class ForwardSet {
   describe(): ForwardInfo[] {
     return this.forwards.map((forward): ForwardInfo => {
       if (forward instanceof LocalForward) {
-        return { kind: 'local', localPort: forward.localPort, remoteHost: forward.spec.remoteHost, remotePort: forward.spec.remotePort };
+        return { kind: 'local', bindHost: forward.spec.bindHost, localPort: forward.localPort, remoteHost: forward.spec.remoteHost, remotePort: forward.spec.remotePort };
       }
       if (forward instanceof RemoteForward) {
-        return { kind: 'remote', remotePort: forward.remotePort ?? forward.spec.bindPort, localHost: forward.spec.localHost, localPort: forward.spec.localPort };
+        return { kind: 'remote', bindHost: forward.spec.bindHost, remotePort: forward.remotePort ?? forward.spec.bindPort, localHost: forward.spec.localHost, localPort: forward.spec.localPort };
       }
-      return { kind: 'dynamic', localPort: forward.localPort };
+      return { kind: 'dynamic', bindHost: forward.spec.bindHost, localPort: forward.localPort };
     });
   }
 

@@ -6,9 +6,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { NotebookSession } from '../../main/session/notebook-session';
-import { createBrowserHandoff } from '../../main/session/browser-handoff';
+import { statSync, readFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { prepareBrowserHandoff } from '../../main/session/browser-handoff';
 import { launchChromium } from '../env/chromium';
 import { startTestHost, type TestHost } from '../env/host';
+import { waitFor } from '../env/wait';
 import { notebookSession } from '../integration/support/notebook';
 
 let browser: Browser;
@@ -50,21 +54,55 @@ async function runCell(page: Page, base: string, code: string): Promise<string> 
 }
 
 describe('notebook in Chromium through Porthole', () => {
-  it('opens the notebook via the one-time handoff, runs print(6*7) and shows 42', async () => {
+  it('opens the notebook via a private redirect file: 0600 in a 0700 dir, no token or secret on argv, then gone', async () => {
     const { session } = await start();
     const target = session.browserUrl()!;
     expect(target).toContain('token=');
-    const handoff = await createBrowserHandoff(target);
-    expect(handoff.url).not.toContain(session.token!);
+    const handoff = await prepareBrowserHandoff(target);
+    cleanups.push(async () => handoff.close());
+    // openTarget is all the opener's argv would carry.
+    expect(handoff.openTarget).toMatch(/^file:\/\//);
+    expect(handoff.openTarget).not.toContain(session.token!);
+    const file = fileURLToPath(handoff.openTarget);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
+    const page1 = readFileSync(file, 'utf8');
+    expect(page1).not.toContain(session.token!);
+    const secretUrl = /url=(http:\/\/127\.0\.0\.1:\d+\/porthole\/[0-9a-f]+)/.exec(page1)![1]!;
+    expect(handoff.openTarget).not.toContain(new URL(secretUrl).pathname);
     const page = await browser.newPage();
-    await page.goto(handoff.url);
-    expect(await handoff.used).toBe(true);
-    // The handoff works once only.
-    expect((await fetch(handoff.url).catch(() => null))?.status ?? 'closed').not.toBe(302);
+    await page.goto(handoff.openTarget);
+    expect(await handoff.outcome).toBe('browser');
     await page.locator('#notebook_list').waitFor();
+    expect(page.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    // Works once only, and the file is gone.
+    expect((await fetch(secretUrl, { redirect: 'manual' }).catch(() => null))?.status ?? 'closed').not.toBe(302);
+    await waitFor('the redirect file to go', () => !existsSync(file));
     const base = new URL('.', page.url().replace(/tree.*$/, '')).toString();
     expect(await runCell(page, base, 'print(6*7)')).toContain('42');
     await page.close();
+  });
+
+  it('a foreign fetch of the handoff address is turned away and reported as "other"; the browser still gets in', async () => {
+    const { session } = await start();
+    const handoff = await prepareBrowserHandoff(session.browserUrl()!);
+    cleanups.push(async () => handoff.close());
+    const secretUrl = /url=(http:\/\/127\.0\.0\.1:\d+\/porthole\/[0-9a-f]+)/.exec(readFileSync(fileURLToPath(handoff.openTarget), 'utf8'))![1]!;
+    // A local process that found the port, but cannot read the user's file.
+    const probe = await fetch(new URL('/', secretUrl), { redirect: 'manual' });
+    expect(probe.status).toBe(404);
+    expect(probe.headers.get('location')).toBeNull();
+    expect(await handoff.outcome).toBe('other');
+    const page = await browser.newPage();
+    await page.goto(handoff.openTarget);
+    await page.locator('#notebook_list').waitFor();
+    await page.close();
+  });
+
+  it('nobody came: outcome "expired", and the file is removed', async () => {
+    const handoff = await prepareBrowserHandoff('http://127.0.0.1:9/?token=x', { ttlMs: 200 });
+    expect(await handoff.outcome).toBe('expired');
+    await waitFor('the redirect file to go', () => !existsSync(fileURLToPath(handoff.openTarget)));
   });
 
   it('password mode: the browser logs in through Jupyter\'s own form, with no token in the URL', async () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../env/host';
 import { makeDir } from '../env/run-dir';
+import { waitFor } from '../env/wait';
 import { roundTrip } from './support/client';
 import { echoServer, type RunningServer } from './support/servers';
 
@@ -75,7 +76,7 @@ describe('porthole forward', () => {
     const { host, echo, base } = await fixture();
     const run = cli(['forward', ...base, '-L', `0:127.0.0.1:${echo.port}`, '--keepalive', '1']);
     const ready = await run.next('ready');
-    expect(ready).toEqual({ event: 'ready', forwards: [{ localPort: expect.any(Number), remoteHost: '127.0.0.1', remotePort: echo.port }] });
+    expect(ready).toEqual({ event: 'ready', forwards: [{ bindHost: '127.0.0.1', localPort: expect.any(Number), remoteHost: '127.0.0.1', remotePort: echo.port, loopback: true }] });
     const port = (ready['forwards'] as { localPort: number }[])[0]!.localPort;
     expect((await roundTrip(port, 'hello')).toString()).toBe('hello');
 
@@ -98,6 +99,8 @@ describe('porthole forward', () => {
     expect(await refused.exit()).toBe(1);
 
     const accepted = cli([...args, '--accept-new-host-key'], home);
+    // A script told to accept new keys still hears which key it trusted.
+    expect(await accepted.next('host-key-trusted')).toEqual({ event: 'host-key-trusted', host: `127.0.0.1:${host.port}`, keyType: host.sshd.hostKey.publicLine.split(' ')[0], fingerprint: host.sshd.hostKey.fingerprint });
     await accepted.next('ready');
     accepted.child.kill('SIGINT');
     expect({ code: await accepted.exit(), stderr: accepted.stderr() }).toEqual({ code: 0, stderr: '' });
@@ -108,6 +111,23 @@ describe('porthole forward', () => {
     await again.next('ready');
     again.child.kill('SIGTERM');
     expect(await again.exit()).toBe(0);
+  });
+
+  it('names the real bind address of a forward on all interfaces, and warns that it is not loopback', async () => {
+    const { echo, base } = await fixture();
+    const json = cli(['forward', ...base, '-L', `0.0.0.0:0:127.0.0.1:${echo.port}`]);
+    const ready = await json.next('ready');
+    expect(ready['forwards']).toEqual([{ bindHost: '0.0.0.0', localPort: expect.any(Number), remoteHost: '127.0.0.1', remotePort: echo.port, loopback: false }]);
+    json.child.kill('SIGTERM');
+    expect(await json.exit()).toBe(0);
+
+    const human = cli(['forward', ...base.filter((arg) => arg !== '--json'), '-L', `0.0.0.0:0:127.0.0.1:${echo.port}`]);
+    await waitFor('the human ready line', () => /Forwarding/.test(human.stderr()) || human.child.exitCode !== null);
+    expect(human.stderr()).toMatch(/Forwarding 0\.0\.0\.0:\d+ -> 127\.0\.0\.1:/);
+    expect(human.stderr()).not.toMatch(/Forwarding 127\.0\.0\.1/);
+    expect(human.stderr()).toMatch(/not loopback|other computers/i);
+    human.child.kill('SIGTERM');
+    expect(await human.exit()).toBe(0);
   });
 
   it('reports a busy local port as tunnel.port-in-use and exits non-zero', async () => {

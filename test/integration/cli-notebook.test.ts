@@ -31,6 +31,7 @@ describe('porthole notebook', () => {
       localPort: expect.any(Number),
       remotePort: expect.any(Number),
       token: expect.stringMatching(/^[0-9a-f]{64}$/),
+      password: false,
       serverPid: expect.any(Number),
       reused: false,
       flavour: 'notebook',
@@ -45,5 +46,30 @@ describe('porthole notebook', () => {
     expect(code).toBe(0);
     expect(JSON.parse(((await lines.next()).value as string) ?? '{}')).toEqual({ event: 'stopped', signal: 'SIGTERM' });
     expect(listProcesses().some((p) => p.pid === ready['serverPid'])).toBe(false);
+  });
+
+  it('password mode: the ready line carries no token, so the password is the only credential a script sees', async () => {
+    const host = await startTestHost();
+    cleanups.push(() => host.stop());
+    const env: NodeJS.ProcessEnv = { ...process.env, PORTHOLE_HOME: makeDir('home') };
+    delete env['SSH_AUTH_SOCK'];
+    const child = spawn(process.execPath, [BIN, 'notebook', `${host.user.name}@127.0.0.1:${host.port}`, '-i', host.clientKey.privatePath, '--known-hosts', host.knownHostsPath, '--no-open', '--json', '--stop-on-exit', '--password-stdin'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    cleanups.push(async () => void child.kill('SIGKILL'));
+    child.stdin.end('a long notebook password\n');
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    let ready: Record<string, unknown>;
+    for (;;) {
+      const line = (await lines.next()).value as string | undefined;
+      if (line === undefined) throw new Error(`no ready line; stderr: ${stderr}`);
+      ready = JSON.parse(line) as Record<string, unknown>;
+      if (ready['event'] === 'ready' || ready['event'] === 'error') break;
+    }
+    expect(ready).toMatchObject({ event: 'ready', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/tree$/), password: true });
+    expect(ready).not.toHaveProperty('token');
+    expect(JSON.stringify(ready)).not.toMatch(/[0-9a-f]{64}/);
+    child.kill('SIGTERM');
+    expect(await new Promise((done) => child.once('exit', done))).toBe(0);
   });
 });

@@ -151,4 +151,28 @@ describe('notebook sessions', () => {
     client.end();
     expect(files.stdout.split('\n').filter((f) => f.startsWith('porthole') || f.endsWith('.json'))).toEqual([]);
   });
+
+  it('password mode: the password hash is never on a command line, Jupyter has it, and no config file is left', async () => {
+    const h = await host();
+    const s = session(h, { stopServerOnClose: true, password: 'a notebook password' });
+    const seenArgs: string[] = [];
+    const sample = () => seenArgs.push(...listProcesses().filter((p) => p.uid === h.user.uid).map((p) => p.cmdline));
+    const watcher = setInterval(sample, 20);
+    let notebook;
+    try {
+      notebook = await s.start();
+      sample();
+    } finally {
+      clearInterval(watcher);
+    }
+    expect(seenArgs.some((args) => /jupyter-notebook/.test(args))).toBe(true);
+    expect(seenArgs.join('\n')).not.toMatch(/argon2:|sha1:|password=|hashed_password/);
+    const client = await connectSsh(keyLogin(h));
+    const runtime = await exec(client, `cat "$HOME/.local/share/jupyter/runtime/nbserver-${notebook.serverPid}.json"; ls -A "$HOME/.local/share/jupyter/runtime"`);
+    expect(runtime.stdout).toMatch(/"password": true/);
+    expect(runtime.stdout).not.toMatch(/porthole-jupyter-config/);
+    client.end();
+    expect(await status(notebook.url, null)).toBe(403);
+    await s.stop();
+  });
 });

@@ -57,6 +57,20 @@ describe('local forwards', () => {
     expect(host.sshd.log()).not.toMatch(/Bad packet length|Connection corrupted/);
   });
 
+  it('caps concurrent connections per forward: the one over the cap is closed with tunnel.too-many-connections', async () => {
+    const { connection } = await setup();
+    const echo = later(await echoServer());
+    const errors: unknown[] = [];
+    const forward = await forwardTo(connection, echo, { maxConnections: 2, onConnectionError: (error) => errors.push(error) });
+    const held = await Promise.all([0, 1].map(() => new Promise<ReturnType<typeof connect>>((resolve) => {
+      const socket = connect(forward.localPort, '127.0.0.1', () => resolve(socket));
+    })));
+    cleanups.push(async () => held.forEach((socket) => socket.destroy()));
+    await waitFor('both held connections paired', () => forward.activeConnections === 2);
+    expect(await outcomeOf(forward.localPort, 'over the cap', 5_000)).toBe('closed');
+    expect(errors).toEqual([expect.objectContaining({ code: 'tunnel.too-many-connections' })]);
+  });
+
   it('binds 127.0.0.1 by default', async () => {
     const { connection } = await setup();
     const forward = await forwardTo(connection, later(await echoServer()));

@@ -7,9 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseLocateReport } from '../../main/jupyter/locate-report';
 import { parseRuntimeFile, parseServerListOutput, type ServerInfo } from '../../main/jupyter/server-info';
 import { parseStartupOutput, startupFailure, type StartupUrl } from '../../main/jupyter/startup-output';
-import { parseJupyterVersion, passwordFlag, portRetriesFlag, tokenFlag, type JupyterVersions } from '../../main/jupyter/versions';
+import { parseJupyterVersion, passwordConfig, passwordFlag, portRetriesFlag, tokenFlag, type JupyterVersions } from '../../main/jupyter/versions';
 import { mulberry32 as prng } from '../support/prng';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'jupyter');
@@ -441,6 +442,24 @@ describe('parseServerListOutput', () => {
 });
 
 describe('parseRuntimeFile', () => {
+  it('refuses a base_url that does not start with a single "/", which would make the probe URL carry credentials or another host', () => {
+    const entry = (base_url: string) => JSON.stringify({ url: 'http://127.0.0.1:8888/', hostname: '127.0.0.1', port: 8888, sock: '', secure: false, base_url, token: 'a'.repeat(64), root_dir: '/home/u', password: false, pid: 4242, version: '2.14.0' });
+    for (const bad of ['@evil.example/', 'evil/', '//evil.example/', '/a b/', '/x?y=1', '/x#frag', '\\\\evil\\']) {
+      expect(parseRuntimeFile('jpserver-4242.json', entry(bad)), bad).toBeNull();
+      expect(parseServerListOutput(entry(bad)), bad).toEqual([]);
+    }
+    expect(parseRuntimeFile('jpserver-4242.json', entry('/user/alice/'))?.baseUrl).toBe('/user/alice/');
+    expect(parseRuntimeFile('jpserver-4242.json', entry('/user/alice'))?.baseUrl).toBe('/user/alice/');
+  });
+
+  it('refuses fields of the wrong type instead of guessing', () => {
+    const good = { url: 'http://127.0.0.1:8888/', hostname: '127.0.0.1', port: 8888, sock: '', secure: false, base_url: '/', token: 'abc', root_dir: '/home/u', password: false, pid: 4242, version: '2.14.0' };
+    expect(parseRuntimeFile('jpserver-4242.json', JSON.stringify(good))).not.toBeNull();
+    for (const [key, value] of [['hostname', 7], ['root_dir', ['x']], ['secure', 'yes'], ['password', 'no'], ['version', 2]] as const) {
+      expect(parseRuntimeFile('jpserver-4242.json', JSON.stringify({ ...good, [key]: value })), key).toBeNull();
+    }
+  });
+
   it.each(RECORDED_STARTS.map(([scenario]) => scenario))('%s: recorded runtime file', (scenario) => {
     const { name, info } = runtimeOf(scenario);
     const [, prefix, pid] = /^(nb|jp)server-(\d+)\.json$/.exec(name)!;
@@ -532,6 +551,8 @@ describe('flags for each version', () => {
   ] as const)('%s', (_label, versions, flavour, token, password, retries) => {
     expect(tokenFlag(versions, flavour)).toBe(token);
     expect(passwordFlag(versions, flavour)).toBe(password);
+    const [section, trait] = password.slice(2).split('.');
+    expect(passwordConfig(versions, flavour, 'argon2:$x')).toEqual({ [section!]: { [trait!]: 'argon2:$x' } });
     expect(portRetriesFlag(versions, flavour)).toBe(retries);
   });
 });
@@ -632,6 +653,16 @@ describe('fuzz: random and mutated output never throws', () => {
       parseServerListOutput(text);
       parseJupyterVersion(text);
       expect(performance.now() - started, text.slice(0, 60)).toBeLessThan(1_000);
+    }
+  });
+});
+
+describe('parseLocateReport', () => {
+  it('reads a well-formed report and refuses a malformed one with jupyter.bad-report', () => {
+    const good = { versions: { notebook: '6.4.12', jupyter_server: null }, runtimeDir: '/home/u/.local/share/jupyter/runtime', servers: [{ name: 'nbserver-1.json', json: '{}', alive: true }] };
+    expect(parseLocateReport(JSON.stringify(good))).toEqual(good);
+    for (const bad of ['not json', '[]', JSON.stringify({ ...good, versions: { notebook: 6 } }), JSON.stringify({ ...good, servers: [{ name: 1 }] }), JSON.stringify({ ...good, runtimeDir: 7 })]) {
+      expect(() => parseLocateReport(bad), bad).toThrow(expect.objectContaining({ code: 'jupyter.bad-report' }));
     }
   });
 });

@@ -22,7 +22,7 @@ describe('remote script plumbing', () => {
 
   it('a start script is valid sh and keeps the token off the jupyter command line', () => {
     const token = 'f'.repeat(64);
-    const script = startScript('@@M@@', { binDir: '/usr/bin', flavour: 'notebook', rootDir: "/home/u/it's here", port: 8888, portRetriesFlag: '--NotebookApp.port_retries', token, passwordArg: null, runtimeDir: '/tmp/rt', timeoutMs: 1000 });
+    const script = startScript('@@M@@', { binDir: '/usr/bin', flavour: 'notebook', rootDir: "/home/u/it's here", port: 8888, portRetriesFlag: '--NotebookApp.port_retries', token, passwordConfig: null, runtimeDir: '/tmp/rt', timeoutMs: 1000 });
     execFileSync('/bin/sh', ['-n'], { input: script });
     const launchLine = script.split('\n').find((line) => line.includes('jupyter') && line.includes('--no-browser'))!;
     expect(launchLine).not.toContain(token);

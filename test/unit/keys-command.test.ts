@@ -117,6 +117,19 @@ describe('porthole keys import', SLOW, () => {
     expect(result.stdout).toMatch(/^Imported "lab": ssh-ed25519 SHA256:\S+ putty key\n {2}Kept in the Porthole vault/);
   });
 
+  it('says plainly that a passphrase-protected key is kept without its passphrase, protected by the vault alone', async () => {
+    const { run, secrets } = cli();
+    const human = await run(['keys', 'import', join(dir, 'lab.ppk'), '--name', 'lab', '--passphrase-stdin'], { stdin: PASSPHRASE });
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).not.toMatch(/\(encrypted\)/);
+    expect(human.stdout).toMatch(/without its passphrase/);
+    expect(human.stdout).toMatch(/OS keychain/);
+    // What is stored really is the decrypted key (inside the encrypted vault).
+    expect(secrets.values.get('keys/lab/private')!.toString()).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
+    const json = await run(['keys', 'import', join(dir, 'my key.pem'), '--passphrase-stdin', '--json'], { stdin: PASSPHRASE });
+    expect(json.json()[0]).toMatchObject({ source: 'vault', needsPassphrase: false, passphraseKept: false, protectedBy: 'vault' });
+  });
+
   it('without a terminal or stdin passphrase: keys.passphrase-required, exit 1, and the hint names --passphrase-stdin', async () => {
     const { run } = cli();
     const human = await run(['keys', 'import', join(dir, 'lab.ppk')]);
