@@ -15,7 +15,7 @@ import { Vault } from '../secrets';
 import type { KeychainBackend } from '../secrets/types';
 import { PortholeError, toErrorInfo } from '../shared/errors';
 import { notebookPasswordId, sshPasswordId } from '../session/secret-ids';
-import { createBrowserHandoff } from '../session/browser-handoff';
+import { prepareBrowserHandoff, type BrowserHandoff } from '../session/browser-handoff';
 import { SshConnection } from '../ssh/connection';
 import { defaultKnownHostsFiles, HostKeyStore } from '../ssh/host-keys';
 import { locateJupyter } from '../jupyter/launcher';
@@ -213,9 +213,10 @@ export class DesktopService {
       },
       'sessions:copy-url': async ({ host }) => {
         const session = this.requireSession(host);
-        const handoff = await createBrowserHandoff(this.requireBrowserUrl(session), COPIED_HANDOFF_TTL_MS);
-        this.options.desktop.writeClipboard(handoff.url);
-        this.notice('info', 'Address copied', 'Paste it into your browser within two minutes; it works once and logs the browser in without showing the token.', session.name);
+        const handoff = await prepareBrowserHandoff(this.requireBrowserUrl(session), { ttlMs: COPIED_HANDOFF_TTL_MS });
+        this.options.desktop.writeClipboard(handoff.openTarget);
+        this.watchHandoff(handoff, session.name);
+        this.notice('info', 'Address copied', 'Paste it into your browser on this computer within two minutes; it works once and logs the browser in without showing the token.', session.name);
         return null;
       },
       'sessions:disconnect': async ({ host }) => {
@@ -448,10 +449,20 @@ export class DesktopService {
 
   /** The browser gets a one-time loopback address; the token never leaves main. */
   private async openInBrowser(session: HostSession): Promise<void> {
-    const handoff = await createBrowserHandoff(this.requireBrowserUrl(session));
+    const handoff = await prepareBrowserHandoff(this.requireBrowserUrl(session));
+    this.watchHandoff(handoff, session.name);
     const browser = this.settings.get().browser;
-    await this.options.desktop.openExternal(handoff.url, browser.kind === 'custom' ? browser.path : null);
+    await this.options.desktop.openExternal(handoff.openTarget, browser.kind === 'custom' ? browser.path : null);
     this.log('info', session.name, 'Opened the notebook in the browser');
+  }
+
+  /** Something other than the browser reached the handoff first: the user should know. */
+  private watchHandoff(handoff: BrowserHandoff, host: string): void {
+    void handoff.outcome.then((outcome) => {
+      if (outcome === 'other') {
+        this.notice('warning', 'Another program knocked first', 'Something other than your browser tried to use the one-time notebook address. It was turned away and got no token. If this keeps happening, another program on this computer is watching for it.', host);
+      }
+    });
   }
 
   private async stopSession(name: string, options: { stopServer?: boolean }): Promise<void> {

@@ -12,7 +12,7 @@ import { startTestHost, type TestHost } from '../env/host';
 import { listProcesses, runChecked } from '../env/processes';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
-import { startDesktop, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
+import { followHandoff, startDesktop, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
 
 const AUTH_ATTEMPT = /Accepted |Failed |Postponed |Invalid user|authentication failure/;
 
@@ -78,7 +78,7 @@ describe('desktop service', () => {
 
     let browserLanded: Response | null = null;
     d.onOpen = async (target) => {
-      browserLanded = await fetch(target);
+      browserLanded = await followHandoff(target);
     };
     await call(d, 'sessions:launch', { host: 'gpu-vm' });
     const prompt = await d.waitForPrompt('gpu-vm');
@@ -91,7 +91,7 @@ describe('desktop service', () => {
     expect(ready.state.notebook.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tree$/);
     expect(ready.startedServer).toBe(true);
     await waitFor('the browser to land', () => browserLanded !== null);
-    expect(d.opened[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/porthole\/[0-9a-f]{32}$/);
+    expect(d.opened[0]).toMatch(/^file:\/\/.*open-notebook\.html$/);
     expect(browserLanded!.status).toBe(200);
     expect(browserLanded!.url).toContain(`127.0.0.1:${ready.state.notebook.localPort}`);
 
@@ -230,7 +230,7 @@ describe('desktop service', () => {
     expect(saved.jupyter).toMatchObject({ auth: 'password', passwordSaved: true });
     let landed: { url: string; body: string } | null = null;
     d.onOpen = async (target) => {
-      const response = await fetch(target);
+      const response = await followHandoff(target);
       landed = { url: response.url, body: await response.text() };
     };
     await call(d, 'sessions:launch', { host: 'vm' });

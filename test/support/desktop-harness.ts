@@ -4,7 +4,8 @@
  * was asked to open and copy. Every event is recorded too, so a test can check that no
  * token or password ever went towards the renderer.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { DesktopService } from '../../main/app/service';
 import type { EventName, EventPayload, SessionView } from '../../main/ipc/contract';
@@ -43,6 +44,17 @@ export interface DesktopHarness {
  */
 export function useKeyringInThisProcess(keyring: TestKeyring): void {
   Object.assign(process.env, { DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR: keyring.env.XDG_RUNTIME_DIR });
+}
+
+/**
+ * What a browser does with the handoff the service opened: read the private redirect file
+ * and follow it. Returns the final response (the notebook, or Jupyter's login page).
+ */
+export async function followHandoff(openTarget: string): Promise<Response> {
+  const page = readFileSync(fileURLToPath(openTarget), 'utf8');
+  const next = /url=(http:\/\/127\.0\.0\.1:\d+\/porthole\/[0-9a-f]+)/.exec(page)?.[1];
+  if (!next) throw new Error(`not a handoff page: ${page}`);
+  return fetch(next);
 }
 
 export async function startDesktop(options: { knownHostsFiles?: readonly string[] } = {}): Promise<DesktopHarness> {
