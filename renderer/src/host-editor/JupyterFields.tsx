@@ -27,7 +27,7 @@ export function JupyterFields({ draft, set, errors }: EditorSectionProps) {
     <fieldset className="form-section">
       <legend className="section-title">Jupyter</legend>
       <div className="form-grid">
-        <SelectField label="Jupyter" value={draft.flavour} options={FLAVOURS.filter((f) => f.id === 'auto' || !probe || probe.flavours.includes(f.id))} onChange={(flavour) => set({ flavour: flavour as typeof draft.flavour })} error={errors['jupyter.flavour']} />
+        <SelectField label="Interface" value={draft.flavour} options={FLAVOURS.filter((f) => f.id === 'auto' || !probe || probe.flavours.includes(f.id))} onChange={(flavour) => set({ flavour: flavour as typeof draft.flavour })} error={errors['jupyter.flavour']} />
         <div className="field-row">
           <SelectField
             className="grow"

@@ -21,6 +21,7 @@ export function HostsScreen() {
           <>
             <MoreMenu
               label="Import hosts"
+              text="Import…"
               actions={[
                 { kind: 'ssh-config', label: 'Import from ~/.ssh/config' },
                 { kind: 'putty', label: 'Import PuTTY sessions' },

@@ -9,13 +9,21 @@ export interface MenuAction<K extends string> {
 }
 
 /** A "More actions" button with a react-aria menu (arrow keys, typeahead, Escape). */
-export function MoreMenu<K extends string>({ label, actions, onAction }: { label: string; actions: readonly MenuAction<K>[]; onAction: (kind: K) => void }) {
+/** With `text`, the trigger shows that text instead of the "…" icon. */
+export function MoreMenu<K extends string>({ label, actions, onAction, text }: { label: string; actions: readonly MenuAction<K>[]; onAction: (kind: K) => void; text?: string }) {
   if (actions.length === 0) return null;
   return (
     <MenuTrigger>
-      <Button variant="quiet" aria-label={label} className="btn-icon">
-        <Icon name="more" />
-      </Button>
+      {text ? (
+        <Button>
+          <Icon name="import" />
+          {text}
+        </Button>
+      ) : (
+        <Button variant="quiet" aria-label={label} className="btn-icon">
+          <Icon name="more" />
+        </Button>
+      )}
       <Popover className="popover" placement="bottom end">
         <Menu className="menu" onAction={(key) => onAction(key as K)} aria-label={label}>
           {actions.map((action) => (
