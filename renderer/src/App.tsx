@@ -1,84 +1,60 @@
-import { useState } from 'react';
-import { useAppInfo, type AppInfoState } from './use-app-info';
+import { useEffect, useMemo, useState } from 'react';
+import type { PortholeApi } from '../../main/ipc/contract';
+import { createAppStore } from './store/app-store';
+import { AppProvider, useSnapshot } from './store/context';
+import { DialogsProvider } from './shell/dialogs';
+import { Sidebar } from './shell/Sidebar';
+import { NoBridge, StatusBar } from './shell/StatusBar';
+import type { SectionId } from './shell/sections';
+import { HostsScreen } from './hosts/HostsScreen';
+import { NotebooksScreen } from './notebooks/NotebooksScreen';
+import { KeysScreen } from './keys/KeysScreen';
+import { SettingsScreen } from './settings/SettingsScreen';
+import { LogScreen } from './logs/LogScreen';
+import { AppDialogs } from './shell/AppDialogs';
+import { PromptLayer } from './prompts/PromptLayer';
+import { HostKeyWarningProvider } from './hosts/HostKeyChangedLayer';
+import { Toasts } from './shell/Toasts';
 
-const SECTIONS = [
-  { id: 'hosts', label: 'Hosts' },
-  { id: 'notebooks', label: 'Notebooks' },
-  { id: 'keys', label: 'Keys' },
-  { id: 'cloud', label: 'Cloud' },
-  { id: 'settings', label: 'Settings' },
-] as const;
+export function App({ api }: { api: PortholeApi | undefined }) {
+  if (api === undefined) return <NoBridge />;
+  return <ConnectedApp api={api} />;
+}
 
-type SectionId = (typeof SECTIONS)[number]['id'];
-
-const EMPTY_STATES: Record<SectionId, { title: string; body: string }> = {
-  hosts: {
-    title: 'No hosts yet',
-    body: 'Add the VM you run Jupyter on, and Porthole will connect, start Jupyter and open it in your browser with one click.',
-  },
-  notebooks: { title: 'No notebooks running', body: 'Notebooks you open through Porthole appear here with their local address.' },
-  keys: { title: 'No keys yet', body: 'Import the .pem, OpenSSH or PuTTY key you already use; Porthole keeps it encrypted in your OS keychain.' },
-  cloud: { title: 'No cloud accounts', body: 'Link AWS or Azure so Porthole can start a stopped VM and remind you to stop it.' },
-  settings: { title: 'Settings', body: 'Nothing to set yet.' },
-};
-
-export function App() {
-  const [section, setSection] = useState<SectionId>('hosts');
-  const appInfo = useAppInfo();
-  const empty = EMPTY_STATES[section];
-
+function ConnectedApp({ api }: { api: PortholeApi }) {
+  const store = useMemo(() => createAppStore(api), [api]);
+  useEffect(() => store.start(), [store]);
   return (
-    <div className="shell">
-      <nav className="sidebar" aria-label="Sections">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          <h1>Porthole</h1>
-        </div>
-        <ul>
-          {SECTIONS.map(({ id, label }) => (
-            <li key={id}>
-              <button
-                type="button"
-                className={id === section ? 'nav-item active' : 'nav-item'}
-                aria-current={id === section ? 'page' : undefined}
-                onClick={() => setSection(id)}
-              >
-                {label}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main className="content">
-        <section className="empty-state" aria-labelledby="empty-title">
-          <h2 id="empty-title">{empty.title}</h2>
-          <p>{empty.body}</p>
-        </section>
-        <StatusBar state={appInfo} />
-      </main>
-    </div>
+    <AppProvider api={api} store={store}>
+      <DialogsProvider>
+        <HostKeyWarningProvider>
+          <Shell />
+        </HostKeyWarningProvider>
+      </DialogsProvider>
+    </AppProvider>
   );
 }
 
-function StatusBar({ state }: { state: AppInfoState }) {
-  let text: string;
-  switch (state.kind) {
-    case 'loading':
-      text = 'Starting…';
-      break;
-    case 'ready':
-      text = `${state.info.name} ${state.info.version} · ${state.info.platform}`;
-      break;
-    case 'no-bridge':
-      text = 'Opened outside the Porthole app: connections are unavailable here.';
-      break;
-    case 'failed':
-      text = state.message;
-      break;
-  }
+function Shell() {
+  const [section, setSection] = useState<SectionId>('hosts');
+  const snapshot = useSnapshot();
+  const running = snapshot.sessions.filter((s) => s.state.kind === 'ready' && s.state.notebook !== null).length;
   return (
-    <footer className="status-bar" role="status" data-state={state.kind}>
-      {text}
-    </footer>
+    <div className="shell">
+      <Sidebar section={section} onSelect={setSection} badges={{ notebooks: running }} />
+      <div className="content">
+        <main className="screen" aria-label={section}>
+          {section === 'hosts' ? <HostsScreen /> : null}
+          {section === 'notebooks' ? <NotebooksScreen onShowHosts={() => setSection('hosts')} /> : null}
+          {section === 'keys' ? <KeysScreen /> : null}
+          {section === 'settings' ? <SettingsScreen /> : null}
+          {section === 'log' ? <LogScreen /> : null}
+        </main>
+        <StatusBar snapshot={snapshot} />
+      </div>
+      <AppDialogs />
+      <PromptLayer />
+      <Toasts />
+    </div>
   );
 }

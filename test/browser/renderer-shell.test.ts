@@ -1,12 +1,14 @@
 /**
- * The built renderer in real Chromium. The preload's bridge is stood in for by an init
- * script with the same shape (the real preload needs Electron, see test/e2e).
+ * The built renderer in real Chromium. The preload's bridge is stood in for by the test
+ * bridge (same shape, the app's own dispatcher; the real preload needs Electron, see test/e2e).
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../env/chromium';
 import { serveDirectory } from '../support/static-server';
+import { attachBridge } from './support/bridge';
+import { ScenarioService } from './support/scenario';
 
 describe('renderer shell in Chromium', () => {
   let browser: Browser;
@@ -24,16 +26,7 @@ describe('renderer shell in Chromium', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    if (bridge === 'present') {
-      await page.addInitScript(() => {
-        Object.defineProperty(window, 'porthole', {
-          value: {
-            app: { getInfo: () => Promise.resolve({ ok: true, value: { name: 'Porthole', version: '9.8.7', platform: 'linux' } }) },
-            on: () => () => undefined,
-          },
-        });
-      });
-    }
+    if (bridge === 'present') await attachBridge(page, new ScenarioService());
     await page.goto(site.url);
     expect(errors).toEqual([]);
     return page;
@@ -43,11 +36,11 @@ describe('renderer shell in Chromium', () => {
     const page = await open('present');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Porthole');
     await page.getByRole('status').filter({ hasText: 'Porthole 9.8.7 · linux' }).waitFor();
-    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Hosts', 'Notebooks', 'Keys', 'Cloud', 'Settings']);
-    await expect(page.getByRole('heading', { level: 2 }).textContent()).resolves.toBe('No hosts yet');
+    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Hosts', 'Notebooks', 'Keys', 'Settings', 'Log']);
+    await page.getByRole('heading', { level: 2, name: 'From your VM to Jupyter in your browser' }).waitFor();
 
     await page.getByRole('button', { name: 'Keys' }).click();
-    await expect(page.getByRole('heading', { level: 2 }).textContent()).resolves.toBe('No keys yet');
+    await page.getByRole('heading', { level: 3, name: 'No keys yet' }).waitFor();
     expect(await page.getByRole('button', { name: 'Keys' }).getAttribute('aria-current')).toBe('page');
     await page.close();
   });

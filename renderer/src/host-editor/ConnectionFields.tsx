@@ -1,0 +1,53 @@
+import type { KeyRefView, KeyView } from '../../../main/ipc/contract';
+import { useDialogs } from '../shell/dialogs';
+import { Button } from '../ui/Button';
+import { SelectField, type SelectOption } from '../ui/SelectField';
+import { TextInput } from '../ui/TextInput';
+import type { EditorSectionProps } from './HostEditor';
+
+const AGENT = 'agent';
+
+function keyId(key: KeyRefView): string {
+  return key.kind === 'vault' ? `vault:${key.name}` : key.kind === 'path' ? `path:${key.path}` : AGENT;
+}
+
+function keyRefOf(id: string): KeyRefView {
+  if (id.startsWith('vault:')) return { kind: 'vault', name: id.slice('vault:'.length) };
+  if (id.startsWith('path:')) return { kind: 'path', path: id.slice('path:'.length) };
+  return { kind: 'agent' };
+}
+
+export function ConnectionFields({ draft, set, errors, keys }: EditorSectionProps & { keys: readonly KeyView[] }) {
+  const dialogs = useDialogs();
+  const options: SelectOption[] = [
+    ...keys.map((k) => ({ id: `vault:${k.name}`, label: `${k.name} (${k.type})` })),
+    ...(draft.key.kind === 'path' ? [{ id: keyId(draft.key), label: `File: ${draft.key.path}` }] : []),
+    ...(draft.key.kind === 'vault' && !keys.some((k) => draft.key.kind === 'vault' && k.name === draft.key.name) ? [{ id: keyId(draft.key), label: `${draft.key.name} (missing from Keys)` }] : []),
+    { id: AGENT, label: 'ssh-agent / my default keys (~/.ssh)' },
+  ];
+  return (
+    <fieldset className="form-section">
+      <legend className="section-title">Connection</legend>
+      <div className="form-grid">
+        <TextInput label="Name" value={draft.name} onChange={(name) => set({ name })} error={errors['name']} placeholder="gpu-vm" description="Any name you will recognise." isRequired autoFocus />
+        <TextInput label="Address" value={draft.host} onChange={(host) => set({ host })} error={errors['host']} placeholder="203.0.113.7" description="The VM’s public IP address or DNS name, from your cloud console." isRequired />
+        <TextInput label="User" value={draft.user} onChange={(user) => set({ user })} error={errors['user']} placeholder="ubuntu" description="ubuntu on AWS Ubuntu images, ec2-user on Amazon Linux, azureuser on Azure." />
+        <TextInput label="SSH port" value={draft.port} onChange={(port) => set({ port })} error={errors['port']} placeholder="22" inputMode="numeric" description="Leave empty for 22." />
+      </div>
+      <div className="field-row">
+        <SelectField
+          className="grow"
+          label="Key"
+          value={keyId(draft.key)}
+          options={options}
+          onChange={(id) => set({ key: keyRefOf(id) })}
+          error={errors['key']}
+          description={keys.length === 0 ? 'You have no keys in Porthole yet: import the one you log in with, or use ssh-agent.' : 'The key this VM accepts.'}
+        />
+        <Button className="field-row-button" onPress={() => dialogs.show({ kind: 'key-wizard', mode: 'import' })}>
+          Import a key…
+        </Button>
+      </div>
+    </fieldset>
+  );
+}

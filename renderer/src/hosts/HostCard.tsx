@@ -1,0 +1,140 @@
+import { useState } from 'react';
+import { ProgressBar } from 'react-aria-components';
+import type { HostView, SessionView } from '../../../main/ipc/contract';
+import { useApi, useSnapshot, useStore } from '../store/context';
+import { useNow } from '../store/use-now';
+import { useDialogs } from '../shell/dialogs';
+import { Button } from '../ui/Button';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { ErrorNote } from '../ui/ErrorNote';
+import { MoreMenu } from '../ui/MoreMenu';
+import { useCommand } from '../ui/use-command';
+import { needsClock, presentSession, type Action, type ActionKind } from './session-presentation';
+import { useHostKeyWarning } from './HostKeyChangedLayer';
+
+/** One saved host: its live state from the last snapshot and the one obvious next step. */
+export function HostCard({ host, session }: { host: HostView; session: SessionView | undefined }) {
+  const api = useApi();
+  const now = useNow(needsClock(session));
+  const view = presentSession(session, { hasForwards: host.forwards.length > 0 }, now);
+  const [command, run] = useCommand();
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const perform = usePerform(host, setConfirmRemove, run);
+  const titleId = `host-${host.name}-title`;
+
+  return (
+    <article className={`card host-card tone-${view.tone}`} aria-labelledby={titleId}>
+      <div className="host-card-main">
+        <div className="host-card-heading">
+          <h3 id={titleId} className="host-name">
+            {host.name}
+          </h3>
+          <span className={`badge badge-${view.tone}`}>
+            <span className="badge-dot" aria-hidden="true" />
+            {view.label}
+          </span>
+        </div>
+        <p className="host-address">{describeAddress(host)}</p>
+        {view.detail ? <p className="host-detail">{view.detail}</p> : null}
+        {view.progress ? (
+          <ProgressBar className="progress" value={view.progress.step} minValue={0} maxValue={view.progress.of} aria-label={`${host.name}: ${view.progress.text}`} valueLabel={`Step ${view.progress.step} of ${view.progress.of}`}>
+            {({ percentage }) => (
+              <>
+                <span className="progress-label">
+                  Step {view.progress?.step} of {view.progress?.of}
+                </span>
+                <svg className="progress-track" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
+                  <rect className="progress-rail" x="0" y="0" width="100" height="4" rx="2" />
+                  <rect className="progress-fill" x="0" y="0" width={percentage ?? 0} height="4" rx="2" />
+                </svg>
+              </>
+            )}
+          </ProgressBar>
+        ) : null}
+        {view.error ? <ErrorNote error={view.error} /> : null}
+        {command.error ? <ErrorNote error={command.error} /> : null}
+      </div>
+      <div className="host-card-actions">
+        {view.secondary ? <ActionButton action={view.secondary} host={host.name} busy={false} onPress={perform} /> : null}
+        {view.primary ? <ActionButton action={view.primary} host={host.name} busy={command.busy} primary onPress={perform} /> : null}
+        <MoreMenu label={`More actions for ${host.name}`} actions={view.menu.map((a) => ({ ...a, danger: a.kind === 'remove' }))} onAction={perform} />
+      </div>
+      <ConfirmDialog
+        isOpen={confirmRemove}
+        title={`Remove “${host.name}”?`}
+        body={<p>Porthole forgets how to reach this VM. Nothing on the VM changes, and your keys stay in Keys.</p>}
+        confirmLabel="Remove host"
+        onClose={() => setConfirmRemove(false)}
+        onConfirm={() => {
+          setConfirmRemove(false);
+          void run(() => api.hosts.remove({ name: host.name }));
+        }}
+      />
+    </article>
+  );
+}
+
+function ActionButton({ action, host, busy, primary, onPress }: { action: Action; host: string; busy: boolean; primary?: boolean; onPress: (kind: ActionKind) => void }) {
+  return (
+    <Button variant={primary ? (action.kind === 'cancel' ? 'secondary' : 'primary') : 'secondary'} isPending={busy} onPress={() => onPress(action.kind)} data-host={host}>
+      {action.label}
+    </Button>
+  );
+}
+
+/** Each card action is one command; Cancel is a disconnect (it stops whatever step is running). */
+function usePerform(host: HostView, setConfirmRemove: (open: boolean) => void, run: ReturnType<typeof useCommand>[1]) {
+  const api = useApi();
+  const store = useStore();
+  const dialogs = useDialogs();
+  const { sessions } = useSnapshot();
+  const hostKey = useHostKeyWarning();
+  const name = { host: host.name };
+  return (kind: ActionKind): void => {
+    switch (kind) {
+      case 'launch':
+        void run(() => api.sessions.launch({ host: host.name }));
+        return;
+      case 'open':
+        void run(() => api.sessions.open(name));
+        return;
+      case 'disconnect':
+      case 'cancel':
+        void run(() => api.sessions.disconnect(name));
+        return;
+      case 'retry':
+      case 'retry-now':
+        void run(() => api.sessions.retry(name));
+        return;
+      case 'show-hostkey': {
+        const session = sessions.find((s) => s.host === host.name);
+        if (session) hostKey.show(session);
+        return;
+      }
+      case 'copy-url':
+        void run(() => api.sessions.copyUrl(name)).then((done) => {
+          if (done !== null) store.notify({ level: 'info', title: 'Notebook address copied', body: 'Paste it into a browser within a minute; it logs in once.' });
+        });
+        return;
+      case 'stop-server':
+        void run(() => api.sessions.stopServer(name));
+        return;
+      case 'connect-forwards':
+        void run(() => api.sessions.connect(name));
+        return;
+      case 'edit':
+        dialogs.show({ kind: 'host-editor', host });
+        return;
+      case 'remove':
+        setConfirmRemove(true);
+        return;
+    }
+  };
+}
+
+function describeAddress(host: HostView): string {
+  const user = host.user ? `${host.user}@` : '';
+  const port = host.port === 22 ? '' : `:${host.port}`;
+  const via = host.jumpHosts.length > 0 ? ` via ${host.jumpHosts.map((j) => j.host).join(', ')}` : '';
+  return `${user}${host.host}${port}${via}`;
+}

@@ -1,0 +1,196 @@
+/**
+ * What a host card shows for a session state: a label, a tone, the one obvious action and
+ * what goes in the "More" menu. Pure (no React, no DOM) so every state is unit-tested;
+ * the card only renders what this returns.
+ */
+import type { ErrorView, SessionPhaseView, SessionStateView, SessionView } from '../../../main/ipc/contract';
+
+export type Tone = 'neutral' | 'busy' | 'waiting' | 'success' | 'warning' | 'danger';
+
+/** Each action maps to one command (see HostCard); `cancel` is `sessions:disconnect`. */
+export type ActionKind = 'launch' | 'open' | 'disconnect' | 'cancel' | 'retry' | 'retry-now' | 'show-hostkey' | 'copy-url' | 'stop-server' | 'connect-forwards' | 'edit' | 'remove';
+
+export interface Action {
+  readonly kind: ActionKind;
+  readonly label: string;
+}
+
+export interface Progress {
+  readonly step: number;
+  readonly of: number;
+  readonly text: string;
+}
+
+export interface SessionPresentation {
+  /** Short state name, shown as the card's badge. */
+  readonly label: string;
+  /** One sentence under the badge: where things are, or what to do. */
+  readonly detail: string | null;
+  readonly tone: Tone;
+  /** The one obvious action; null while nothing can be done but wait (stopping). */
+  readonly primary: Action | null;
+  /** A quieter second button beside the primary one. */
+  readonly secondary: Action | null;
+  readonly menu: readonly Action[];
+  readonly progress: Progress | null;
+  /** The engine's error (message + hint) to show as it is. */
+  readonly error: ErrorView | null;
+  /** The local address of the notebook, when one is forwarded. */
+  readonly address: string | null;
+}
+
+export interface HostFacts {
+  /** The host has saved forwards, so "Connect forwards only" makes sense. */
+  readonly hasForwards: boolean;
+}
+
+const A = {
+  launch: { kind: 'launch', label: 'Launch notebook' },
+  open: { kind: 'open', label: 'Open' },
+  disconnect: { kind: 'disconnect', label: 'Disconnect' },
+  cancel: { kind: 'cancel', label: 'Cancel' },
+  retry: { kind: 'retry', label: 'Retry' },
+  retryNow: { kind: 'retry-now', label: 'Retry now' },
+  showHostKey: { kind: 'show-hostkey', label: 'What happened?' },
+  copyUrl: { kind: 'copy-url', label: 'Copy notebook address' },
+  stopServer: { kind: 'stop-server', label: 'Stop Jupyter server' },
+  connectForwards: { kind: 'connect-forwards', label: 'Connect forwards only' },
+  edit: { kind: 'edit', label: 'Edit host' },
+  remove: { kind: 'remove', label: 'Remove host' },
+} as const satisfies Record<string, Action>;
+
+/** The five steps of a launch, as the progress bar counts them. */
+const STEPS_OF_LAUNCH = 5;
+const PHASES: Record<SessionPhaseView, { step: number; text: (reusing: boolean) => string }> = {
+  locating: { step: 2, text: () => 'Looking for Jupyter on the VM' },
+  starting: { step: 3, text: (reusing) => (reusing ? 'Reusing the Jupyter server already running' : 'Starting Jupyter on the VM') },
+  forwarding: { step: 4, text: () => 'Forwarding the notebook to this computer' },
+  probing: { step: 5, text: () => 'Checking that the notebook answers' },
+};
+
+function idleMenu(facts: HostFacts): Action[] {
+  return [...(facts.hasForwards ? [A.connectForwards] : []), A.edit, A.remove];
+}
+
+/** `now` (epoch ms) drives the reconnect count-down. */
+export function presentSession(session: SessionView | undefined, facts: HostFacts, now: number): SessionPresentation {
+  const base = { detail: null, secondary: null, progress: null, error: null, address: null } as const;
+  if (session === undefined) {
+    return { ...base, label: 'Not connected', tone: 'neutral', primary: A.launch, menu: idleMenu(facts) };
+  }
+  const state: SessionStateView = session.state;
+  switch (state.kind) {
+    case 'connecting':
+      return {
+        ...base,
+        label: 'Connecting',
+        detail: state.attempt > 1 ? `Connecting to the VM (attempt ${state.attempt})` : 'Connecting to the VM over SSH',
+        tone: 'busy',
+        primary: A.cancel,
+        menu: [A.edit],
+        progress: session.mode === 'notebook' ? { step: 1, of: STEPS_OF_LAUNCH, text: 'Connecting' } : null,
+      };
+    case 'awaiting-user':
+      return {
+        ...base,
+        label: 'Waiting for you',
+        detail: 'Porthole needs an answer before it can go on: see the open question.',
+        tone: 'waiting',
+        primary: A.cancel,
+        menu: [A.edit],
+      };
+    case 'starting-jupyter': {
+      const phase = PHASES[state.phase];
+      const text = phase.text(state.reusing);
+      return {
+        ...base,
+        label: 'Starting Jupyter',
+        detail: text,
+        tone: 'busy',
+        primary: A.cancel,
+        menu: [A.edit],
+        progress: { step: phase.step, of: STEPS_OF_LAUNCH, text },
+      };
+    }
+    case 'ready': {
+      if (state.notebook === null) {
+        const ports = state.forwards.map((f) => f.boundPort).join(', ');
+        return {
+          ...base,
+          label: 'Connected',
+          detail: ports === '' ? 'Connected, with no forwards.' : `Forwards listening on port${state.forwards.length > 1 ? 's' : ''} ${ports}`,
+          tone: 'success',
+          primary: A.disconnect,
+          menu: [A.edit],
+        };
+      }
+      const address = `127.0.0.1:${state.notebook.localPort}`;
+      return {
+        ...base,
+        label: `Ready on ${address}`,
+        detail: state.reconnected ? 'Reconnected after the network dropped; your open tabs keep working.' : `Jupyter ${describeFlavour(state.notebook.flavour)} in ${state.notebook.rootDir}`,
+        tone: 'success',
+        primary: A.open,
+        secondary: A.disconnect,
+        menu: [A.copyUrl, A.stopServer, A.edit],
+        address,
+      };
+    }
+    case 'reconnecting': {
+      const seconds = Math.max(0, Math.ceil((state.retryAt - now) / 1000));
+      return {
+        ...base,
+        label: seconds > 0 ? `Reconnecting in ${seconds} s` : 'Reconnecting',
+        detail: `${state.error.message} Porthole keeps trying (attempt ${state.attempt}); the local port stays the same.`,
+        tone: 'warning',
+        primary: A.retryNow,
+        secondary: A.disconnect,
+        menu: state.notebook !== null ? [A.stopServer, A.edit] : [A.edit],
+        address: state.notebook !== null ? `127.0.0.1:${state.notebook.localPort}` : null,
+      };
+    }
+    case 'server-stopped':
+      return {
+        ...base,
+        label: 'Jupyter stopped',
+        detail: `The Jupyter server on the VM (port ${state.notebook.remotePort}) is no longer running. Launch it again to go on.`,
+        tone: 'warning',
+        primary: A.launch,
+        secondary: A.disconnect,
+        menu: [A.edit],
+      };
+    case 'stopping':
+      return { ...base, label: 'Stopping', detail: 'Closing the connection…', tone: 'busy', primary: null, menu: [] };
+    case 'closed': {
+      const left = state.leftRunning;
+      const detail =
+        left === null
+          ? null
+          : left.reason === 'kept'
+            ? `Jupyter is still running on the VM (port ${left.remotePort}, in ${left.rootDir}); Launch notebook reuses it.`
+            : `Porthole could not reach the VM to stop Jupyter (port ${left.remotePort}); it may still be running.`;
+      return { ...base, label: 'Not connected', detail, tone: 'neutral', primary: A.launch, menu: idleMenu(facts) };
+    }
+    case 'failed': {
+      const hostKeyChanged = state.error.code === 'ssh.hostkey-changed';
+      return {
+        ...base,
+        label: hostKeyChanged ? 'Host key changed' : 'Failed',
+        tone: 'danger',
+        error: state.error,
+        primary: A.retry,
+        secondary: hostKeyChanged ? A.showHostKey : null,
+        menu: idleMenu(facts),
+      };
+    }
+  }
+}
+
+function describeFlavour(flavour: 'lab' | 'notebook' | 'server'): string {
+  return flavour === 'lab' ? 'Lab' : flavour === 'notebook' ? 'Notebook' : 'Server';
+}
+
+/** Whether the card should tick every second (a count-down is showing). */
+export function needsClock(session: SessionView | undefined): boolean {
+  return session?.state.kind === 'reconnecting';
+}

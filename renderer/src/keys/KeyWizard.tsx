@@ -1,0 +1,45 @@
+import { useState } from 'react';
+import type { KeyInspectionView, KeySourceView, KeyView } from '../../../main/ipc/contract';
+import { useDialogs } from '../shell/dialogs';
+import { AppDialog } from '../ui/AppDialog';
+import { KeySourceStep } from './KeySourceStep';
+import { KeyReviewStep } from './KeyReviewStep';
+import { KeyGenerateStep } from './KeyGenerateStep';
+import { KeyDoneStep } from './KeyDoneStep';
+
+export type WizardStep =
+  | { readonly kind: 'source' }
+  | { readonly kind: 'review'; readonly source: KeySourceView; readonly sourceLabel: string; readonly inspection: KeyInspectionView }
+  | { readonly kind: 'generate' }
+  | { readonly kind: 'done'; readonly key: KeyView; readonly generated: boolean };
+
+const TITLES: Record<WizardStep['kind'], string> = {
+  source: 'Import a key',
+  review: 'Import a key',
+  generate: 'Generate a new key',
+  done: 'Your key is ready',
+};
+
+/** Import (drop, pick or paste → inspect → passphrase/name) or generate, then where the public key goes. */
+export function KeyWizard({ initialMode, onClose }: { initialMode: 'import' | 'generate'; onClose: () => void }) {
+  const [step, setStep] = useState<WizardStep>(initialMode === 'generate' ? { kind: 'generate' } : { kind: 'source' });
+  const dialogs = useDialogs();
+  return (
+    <AppDialog isOpen size="large" title={TITLES[step.kind]} onClose={onClose} subtitle={<StepDots step={step} />}>
+      {step.kind === 'source' ? <KeySourceStep onInspected={(source, sourceLabel, inspection) => setStep({ kind: 'review', source, sourceLabel, inspection })} onGenerate={() => setStep({ kind: 'generate' })} onCancel={onClose} /> : null}
+      {step.kind === 'review' ? <KeyReviewStep step={step} onBack={() => setStep({ kind: 'source' })} onImported={(key) => setStep({ kind: 'done', key, generated: false })} /> : null}
+      {step.kind === 'generate' ? <KeyGenerateStep onBack={() => setStep({ kind: 'source' })} onGenerated={(key) => setStep({ kind: 'done', key, generated: true })} /> : null}
+      {step.kind === 'done' ? <KeyDoneStep keyView={step.key} generated={step.generated} onClose={onClose} onAddHost={() => dialogs.show({ kind: 'host-editor', host: null, keyName: step.key.name })} /> : null}
+    </AppDialog>
+  );
+}
+
+function StepDots({ step }: { step: WizardStep }) {
+  const index = step.kind === 'done' ? 3 : step.kind === 'source' ? 1 : 2;
+  const names = step.kind === 'generate' ? ['Choose', 'Generate', 'Put it on your VM'] : ['Choose the key', 'Check and name it', 'Put it on your VM'];
+  return (
+    <span className="wizard-steps">
+      Step {index} of 3: {names[index - 1]}
+    </span>
+  );
+}

@@ -1,0 +1,331 @@
+/**
+ * The screenshot gallery: the built renderer in Chromium, driven through the test bridge
+ * by a scenario service, in every screen and state, light and dark. Each shot is also an
+ * accessibility check (axe: no serious or critical violations) and a CSP check.
+ * PNGs land in test-artifacts/screens/<screen>-<state>-<light|dark>.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import type { PromptView } from '../../main/ipc/contract';
+import { launchChromium } from '../env/chromium';
+import { serveDirectory } from '../support/static-server';
+import { attachBridge } from './support/bridge';
+import { host, key, NOTEBOOK, NOW, ScenarioService, session } from './support/scenario';
+
+const OUT = resolve(__dirname, '../../test-artifacts/screens');
+
+interface Shot {
+  readonly name: string;
+  readonly setup?: (s: ScenarioService) => void;
+  readonly act?: (page: Page, s: ScenarioService) => Promise<void>;
+}
+
+const withHostAndKey = (s: ScenarioService) => {
+  s.keys = [key('aws-course', { format: 'pem', type: 'ssh-rsa', bits: 2048 })];
+  s.hosts = [host('gpu-vm')];
+};
+const nav = (name: string) => async (page: Page) => {
+  await page.getByRole('navigation').getByRole('button', { name }).click();
+};
+const openWizard = async (page: Page) => {
+  await page.getByRole('navigation').getByRole('button', { name: 'Keys' }).click();
+  await page.getByRole('button', { name: 'Import a key' }).click();
+};
+const inspectPicked = async (page: Page) => {
+  await openWizard(page);
+  await page.getByRole('button', { name: 'Choose a key file…' }).click();
+  await page.getByRole('button', { name: 'Import key' }).or(page.getByRole('button', { name: 'Choose another key' })).waitFor();
+};
+const prompt = (detail: PromptView['detail']) => (s: ScenarioService) => {
+  withHostAndKey(s);
+  s.sessions = [session('gpu-vm', { kind: 'awaiting-user', promptId: 'p1' })];
+  s.prompts = [{ id: 'p1', host: 'gpu-vm', createdAt: Date.now(), expiresAt: Date.now() + 95_000, detail }];
+};
+
+const SHOTS: Shot[] = [
+  { name: 'first-run-empty' },
+  { name: 'first-run-key-imported', setup: (s) => (s.keys = [key('aws-course')]) },
+  {
+    name: 'hosts-all-states',
+    setup: (s) => {
+      s.keys = [key('aws-course')];
+      s.hosts = ['idle-vm', 'connecting-vm', 'waiting-vm', 'starting-vm', 'ready-vm', 'reconnecting-vm', 'failed-vm'].map((n) => host(n, n === 'ready-vm' ? { forwards: [{ kind: 'local', bindHost: '127.0.0.1', bindPort: 6006, remoteHost: 'localhost', remotePort: 6006 }] } : {}));
+      s.sessions = [
+        session('connecting-vm', { kind: 'connecting', attempt: 1 }),
+        session('waiting-vm', { kind: 'awaiting-user', promptId: null }),
+        session('starting-vm', { kind: 'starting-jupyter', phase: 'starting', reusing: false }),
+        session('ready-vm', { kind: 'ready', notebook: NOTEBOOK, forwards: [], reconnected: false }),
+        session('reconnecting-vm', { kind: 'reconnecting', attempt: 2, retryAt: Date.now() + 12_000, notebook: NOTEBOOK, error: { code: 'ssh.connection-lost', message: 'The connection to the VM dropped.', retryable: true } }),
+        session('failed-vm', { kind: 'failed', error: { code: 'ssh.auth-failed', message: 'The VM refused the key “aws-course”.', hint: 'Check the user name (ubuntu on AWS Ubuntu), or add this public key to ~/.ssh/authorized_keys on the VM.', retryable: true } }),
+      ];
+    },
+  },
+  {
+    name: 'hosts-more-phases',
+    setup: (s) => {
+      s.hosts = ['locating', 'forwarding', 'probing', 'stopped', 'forwards-only'].map((n) => host(n));
+      s.sessions = [
+        session('locating', { kind: 'starting-jupyter', phase: 'locating', reusing: false }),
+        session('forwarding', { kind: 'starting-jupyter', phase: 'forwarding', reusing: true }),
+        session('probing', { kind: 'starting-jupyter', phase: 'probing', reusing: false }),
+        session('stopped', { kind: 'server-stopped', notebook: NOTEBOOK }),
+        session('forwards-only', { kind: 'ready', notebook: null, forwards: [{ spec: { kind: 'local', bindHost: '127.0.0.1', bindPort: 5432, remoteHost: 'localhost', remotePort: 5432 }, boundPort: 5432 }], reconnected: false }, 'forwards'),
+      ];
+    },
+  },
+  {
+    name: 'hosts-menu',
+    setup: (s) => {
+      withHostAndKey(s);
+      s.sessions = [session('gpu-vm', { kind: 'ready', notebook: NOTEBOOK, forwards: [], reconnected: true })];
+    },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'More actions for gpu-vm' }).click();
+      await page.getByRole('menu').waitFor();
+    },
+  },
+  {
+    name: 'host-editor-new',
+    setup: (s) => (s.keys = [key('aws-course')]),
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Add a host' }).click();
+      await page.getByRole('dialog', { name: 'Add a host' }).waitFor();
+    },
+  },
+  {
+    name: 'host-editor-field-errors',
+    setup: (s) => {
+      s.keys = [key('aws-course')];
+      s.failures.set('hosts:save', { code: 'profiles.invalid', message: 'The host profile "gpu" is not valid: host: the host "a b" contains a space; port: must be a whole number from 1 to 65535.', hint: 'Correct the fields named above and save again.', retryable: false });
+    },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Add a host' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a host' });
+      await dialog.getByRole('textbox', { name: 'Name' }).fill('gpu');
+      await dialog.getByRole('textbox', { name: 'Address' }).fill('203.0.113.7');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText('The host "a b" contains a space.').waitFor();
+    },
+  },
+  {
+    name: 'host-editor-client-errors',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Add a host' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a host' });
+      await dialog.getByRole('textbox', { name: 'Address' }).fill('ubuntu@203.0.113.7');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText('Put the user name in the User field').waitFor();
+    },
+  },
+  {
+    name: 'host-editor-detected-advanced',
+    setup: withHostAndKey,
+    act: async (page) => {
+      await page.getByRole('button', { name: 'More actions for gpu-vm' }).click();
+      await page.getByRole('menuitem', { name: 'Edit host' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Edit “gpu-vm”' });
+      await dialog.getByRole('button', { name: 'Detect' }).click();
+      await dialog.getByText('Found 3 conda environments').waitFor();
+      await dialog.getByRole('radio', { name: 'A password' }).click({ force: true });
+      await dialog.getByRole('button', { name: /Jump hosts and extra forwards/ }).click();
+      await dialog.getByRole('button', { name: 'Add a forward' }).click();
+    },
+  },
+  { name: 'wizard-source', act: openWizard },
+  ...(['openssh', 'pem', 'pkcs8', 'ppk-v2', 'ppk-v3'] as const).map(
+    (format): Shot => ({
+      name: `wizard-inspect-${format}`,
+      setup: (s) => (s.inspection = { kind: 'private', format, type: format === 'pem' ? 'ssh-rsa' : 'ssh-ed25519', encrypted: false, fingerprint: 'SHA256:Wv7KJ0x2s3hQm8yQk1r3D0f0yq7b0JmJYkO2n0x9a1c', comment: format.startsWith('ppk') ? 'rsa-key-20261201' : '', suggestedName: 'mykey' }),
+      act: inspectPicked,
+    }),
+  ),
+  {
+    name: 'wizard-encrypted',
+    setup: (s) => (s.inspection = { kind: 'private', format: 'pkcs8', type: null, encrypted: true, fingerprint: null, comment: '', suggestedName: 'mykey' }),
+    act: inspectPicked,
+  },
+  {
+    name: 'wizard-wrong-passphrase',
+    setup: (s) => {
+      s.inspection = { kind: 'private', format: 'openssh', type: 'ssh-ed25519', encrypted: true, fingerprint: 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8', comment: 'student@laptop', suggestedName: 'id_ed25519' };
+      s.failures.set('keys:import', { code: 'keys.wrong-passphrase', message: 'That passphrase does not unlock this key.', hint: 'Check Caps Lock and try again.', retryable: true });
+    },
+    act: async (page) => {
+      await inspectPicked(page);
+      await page.getByLabel('Passphrase').fill('nope');
+      await page.getByRole('button', { name: 'Import key' }).click();
+      await page.getByText('That passphrase does not unlock this key.').waitFor();
+    },
+  },
+  { name: 'wizard-public-key-given', setup: (s) => (s.inspection = { kind: 'public', type: 'ssh-ed25519', fingerprint: 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8', comment: 'student@laptop' }), act: inspectPicked },
+  { name: 'wizard-invalid', setup: (s) => (s.inspection = { kind: 'invalid', error: { code: 'keys.unsupported', message: 'This file is not an SSH key.', hint: 'Choose the .pem, .ppk or id_… file you log in with.', retryable: false } }), act: inspectPicked },
+  {
+    name: 'wizard-success',
+    act: async (page) => {
+      await inspectPicked(page);
+      await page.getByRole('button', { name: 'Import key' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Copy public key' }).waitFor();
+    },
+  },
+  {
+    name: 'wizard-generate',
+    act: async (page) => {
+      await nav('Keys')(page);
+      await page.getByRole('button', { name: 'Generate a key' }).click();
+    },
+  },
+  {
+    name: 'wizard-install-tab',
+    act: async (page) => {
+      await nav('Keys')(page);
+      await page.getByRole('button', { name: 'Generate a key' }).click();
+      await page.getByRole('button', { name: 'Generate key' }).click();
+      await page.getByRole('tab', { name: 'Install with a password' }).click();
+    },
+  },
+  { name: 'keys-list', setup: (s) => (s.keys = [key('aws-course', { format: 'pem', type: 'ssh-rsa', bits: 2048, comment: '' }), key('putty-lab', { format: 'ppk-v3', needsPassphrase: true }), key('porthole', { format: 'generated' })]), act: nav('Keys') },
+  { name: 'keys-empty', act: nav('Keys') },
+  { name: 'keys-remove-confirm', setup: (s) => (s.keys = [key('aws-course')]), act: async (page) => { await nav('Keys')(page); await page.getByRole('button', { name: 'Remove key aws-course' }).click(); } },
+  { name: 'prompt-host-key', setup: prompt({ kind: 'host-key', server: '203.0.113.7:22', keyType: 'ssh-ed25519', fingerprint: 'SHA256:4x3gS1fV0cQq8eYzI2z4O6m2V5hR3n1S0kq7z3aB9cE' }) },
+  { name: 'prompt-passphrase', setup: prompt({ kind: 'passphrase', keyLabel: 'aws-course', retry: false, canRemember: true }) },
+  { name: 'prompt-passphrase-retry', setup: prompt({ kind: 'passphrase', keyLabel: 'aws-course', retry: true, canRemember: true }) },
+  { name: 'prompt-password', setup: prompt({ kind: 'password', server: 'azureuser@198.51.100.4', retry: false, canRemember: true }) },
+  { name: 'prompt-2fa', setup: prompt({ kind: 'keyboard-interactive', server: 'bastion.university.edu', instructions: 'Duo two-factor login', prompts: [{ prompt: 'Password:', echo: false }, { prompt: 'Verification code:', echo: true }] }) },
+  {
+    name: 'hostkey-changed',
+    setup: (s) => {
+      withHostAndKey(s);
+      s.sessions = [
+        session('gpu-vm', {
+          kind: 'failed',
+          error: {
+            code: 'ssh.hostkey-changed',
+            message: 'The VM’s host key changed since your last visit.',
+            hint: 'Porthole did not connect. Check the new fingerprint before doing anything else.',
+            retryable: false,
+            details: { hostKeyChanged: { server: '203.0.113.7:22', presented: { keyType: 'ssh-ed25519', fingerprint: 'SHA256:4x3gS1fV0cQq8eYzI2z4O6m2V5hR3n1S0kq7z3aB9cE' }, recorded: [{ keyType: 'ssh-ed25519', fingerprint: 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8', file: '/home/student/.ssh/known_hosts', line: 12 }] } },
+          },
+        }),
+      ];
+    },
+    act: async (page) => {
+      await page.getByRole('alertdialog').waitFor();
+    },
+  },
+  {
+    name: 'notebooks-running',
+    setup: (s) => {
+      withHostAndKey(s);
+      s.sessions = [session('gpu-vm', { kind: 'ready', notebook: NOTEBOOK, forwards: [], reconnected: false })];
+      s.servers = [
+        { pid: 4242, port: 8888, rootDir: '/home/ubuntu/learnml', version: '4.2.5', kind: 'JupyterLab', current: true },
+        { pid: 3100, port: 8890, rootDir: '/home/ubuntu', version: '6.4.12', kind: 'Notebook', current: false },
+      ];
+    },
+    act: async (page) => {
+      await nav('Notebooks')(page);
+      await page.getByRole('button', { name: 'Copy URL' }).waitFor();
+    },
+  },
+  { name: 'notebooks-empty', act: nav('Notebooks') },
+  {
+    name: 'import-preview',
+    setup: (s) => {
+      s.importPreview = {
+        source: 'ssh-config',
+        path: '/home/student/.ssh/config',
+        candidates: [
+          { host: host('course-vm', { host: 'ec2-203-0-113-7.compute-1.amazonaws.com', key: { kind: 'path', path: '~/.ssh/course.pem' } }), exists: false },
+          { host: host('lab-gpu', { host: '10.0.4.12', user: 'azureuser', jumpHosts: [{ host: 'bastion.university.edu', port: 22, user: null }], forwards: [{ kind: 'local', bindHost: '127.0.0.1', bindPort: 6006, remoteHost: 'localhost', remotePort: 6006 }] }), exists: false },
+          { host: host('gpu-vm'), exists: true },
+        ],
+        skipped: [{ host: '*.internal', reason: 'a pattern, not one host' }],
+        warnings: [{ host: 'lab-gpu', message: 'ProxyCommand is not supported; imported the ProxyJump instead.' }],
+      };
+    },
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Import from ~/.ssh/config' }).click();
+      await page.getByRole('checkbox', { name: /course-vm/ }).waitFor();
+    },
+  },
+  { name: 'settings', act: nav('Settings') },
+  {
+    name: 'log',
+    setup: (s) => {
+      const lines: [string, 'info' | 'warn' | 'error', string][] = [
+        ['app', 'info', 'Porthole 9.8.7 started'],
+        ['gpu-vm', 'info', 'Connecting to ubuntu@203.0.113.7:22'],
+        ['gpu-vm', 'info', 'Host key SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8 matches ~/.ssh/known_hosts line 12'],
+        ['gpu-vm', 'info', 'Found jupyter-lab 4.2.5 in conda env "pytorch"'],
+        ['gpu-vm', 'info', 'Started Jupyter (pid 4242) on port 8888, token=[redacted]'],
+        ['gpu-vm', 'warn', 'Local port 8888 was busy; using 8889'],
+        ['gpu-vm', 'error', 'The connection to the VM dropped (ECONNRESET); reconnecting in 2 s'],
+        ['gpu-vm', 'info', 'Reconnected; forward 127.0.0.1:8889 restored'],
+      ];
+      s.logs = lines.map(([scope, level, message], i) => ({ seq: i + 1, at: NOW + i * 1700, level, scope, message }));
+    },
+    act: nav('Log'),
+  },
+  {
+    name: 'toast',
+    setup: withHostAndKey,
+    act: async (page, s) => {
+      s.emit('app:notice', { notice: { id: 'n1', level: 'warning', title: 'gpu-vm is still running', body: 'Your VM keeps costing money until you stop it in the cloud console.', host: 'gpu-vm' } });
+      await page.getByText('gpu-vm is still running').waitFor();
+    },
+  },
+];
+
+describe('screen gallery (light and dark, axe-checked)', () => {
+  let browser: Browser;
+  let site: Awaited<ReturnType<typeof serveDirectory>>;
+  const findings: string[] = [];
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    site = await serveDirectory(resolve(__dirname, '../../out/renderer'));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    if (findings.length > 0) console.log(findings.join('\n'));
+    await browser?.close();
+    await site?.close();
+  });
+
+  for (const shot of SHOTS) {
+    it(`${shot.name}: renders without CSP or page errors, no serious axe violations`, async () => {
+      const service = new ScenarioService();
+      shot.setup?.(service);
+      const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+      });
+      await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.effectiveDirective} ${e.blockedURI}`)));
+      const detach = await attachBridge(page, service);
+      try {
+        await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
+        await page.goto(site.url);
+        await page.getByRole('status').filter({ hasText: 'Porthole 9.8.7' }).waitFor();
+        await shot.act?.(page, service);
+        for (const scheme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+          await page.screenshot({ path: `${OUT}/${shot.name}-${scheme}.png` });
+          const axe = await new AxeBuilder({ page }).analyze();
+          const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+          const counts = axe.violations.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.impact ?? 'none']: (acc[v.impact ?? 'none'] ?? 0) + v.nodes.length }), {});
+          findings.push(`axe ${shot.name}-${scheme}: ${JSON.stringify(counts)}`);
+          for (const v of bad) problems.push(`axe ${scheme} ${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+        }
+        expect(problems).toEqual([]);
+      } finally {
+        detach();
+        await context.close();
+      }
+    });
+  }
+});
