@@ -439,6 +439,25 @@ describe('vault files on disk', () => {
     expect(readdirSync(dir)).toEqual(['vault.json']);
   });
 
+  it('breaks a leftover lock that names this very process (pids repeat in containers)', { timeout: 30_000 }, async () => {
+    const { dir, vault } = await openNew();
+    writeFileSync(join(dir, 'vault.json.lock'), `${process.pid}\n`);
+    const started = Date.now();
+    await vault.set('one', '1');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await vault.get('one'))!.toString()).toBe('1');
+    expect(readdirSync(dir)).toEqual(['vault.json']);
+  });
+
+  it('removes temp files a crashed earlier write left next to the vault', async () => {
+    const { dir, vault } = await openNew();
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(join(dir, `vault.json.tmp-${gone}-0123456789ab`), 'half a vault');
+    writeFileSync(join(dir, `vault.json.tmp-${process.pid}-ba9876543210`), 'half a vault');
+    await vault.set('one', '1');
+    expect(readdirSync(dir)).toEqual(['vault.json']);
+  });
+
   it('breaks a lock left behind by a process that no longer runs', async () => {
     const { dir, vault } = await openNew();
     const gone = spawnSync(process.execPath, ['-e', '']).pid!;
