@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'ssh2';
 import { PortholeError } from '../shared/errors';
-import { aliveScript, runningServersScript, shQuote, startScript, stopScript, tailScript, locateScript, type EnvChoice } from './remote-scripts';
+import { aliveScript, runningServersScript, shQuote, startScript, stopScript, tailScript, locateScript, type EnvChoice, type MarkedLine } from './remote-scripts';
 import { runScript, valueOf, valuesOf } from './remote-exec';
 import { parseRuntimeFile, type ServerInfo } from './server-info';
 import { passwordFlag, portRetriesFlag, type JupyterVersions } from './versions';
@@ -33,6 +33,11 @@ export interface Located {
 
 export async function locateJupyter(client: Client, env: EnvChoice = { kind: 'auto' }): Promise<Located> {
   const { lines } = await runScript(client, (marker) => locateScript(marker, env));
+  return readLocateReport(lines, env);
+}
+
+/** The locate script's report (pure, so it can be fuzzed): a malformed one is `jupyter.bad-report`, never a raw exception. */
+export function readLocateReport(lines: readonly MarkedLine[], env: EnvChoice): Located {
   const candidates = valuesOf(lines, 'candidate').map((value) => {
     const [binDir = '', flavours = ''] = splitLast(value);
     return { binDir, flavours: flavours.split(',').filter(isFlavour) };
@@ -47,11 +52,7 @@ export async function locateJupyter(client: Client, env: EnvChoice = { kind: 'au
   if (chosen === undefined || json === undefined) {
     throw notFound(env, missing, condaEnvs.map((e) => e.name));
   }
-  const report = JSON.parse(json) as {
-    versions: Record<string, string | null>;
-    runtimeDir: string | null;
-    servers: { name: string; json: string; alive: boolean }[];
-  };
+  const report = parseReport(json);
   const candidate = candidates.find((c) => c.binDir === chosen);
   const install: JupyterInstall = {
     binDir: chosen,
@@ -81,6 +82,11 @@ export interface RunningServers {
 /** The warm-start fast path: live servers from the runtime dirs, with the shell alone. */
 export async function listRunningServers(client: Client): Promise<RunningServers> {
   const { lines } = await runScript(client, runningServersScript, 15_000);
+  return readRunningServers(lines);
+}
+
+/** The running-servers script's report (pure, so it can be fuzzed). */
+export function readRunningServers(lines: readonly MarkedLine[]): RunningServers {
   const servers: (ServerInfo & { runtimeDir: string })[] = [];
   let dir = '';
   let name = '';
@@ -93,6 +99,47 @@ export async function listRunningServers(client: Client): Promise<RunningServers
     }
   }
   return { home: valueOf(lines, 'home') ?? '', servers };
+}
+
+interface LocateReport {
+  readonly versions: Readonly<Record<string, string | null>>;
+  readonly runtimeDir: string | null;
+  readonly servers: readonly { readonly name: string; readonly json: string; readonly alive: boolean }[];
+}
+
+/**
+ * The JSON line the locate script prints, checked field by field: it comes from a Python on
+ * the remote that may print something else (a sitecustomize, a broken install), and a
+ * wrong shape must be a clear error, not a TypeError deep in the launcher.
+ */
+function parseReport(json: string): LocateReport {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch {
+    throw badReport('it is not JSON');
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw badReport('it is not a JSON object');
+  const { versions, runtimeDir, servers } = doc as Record<string, unknown>;
+  if (typeof versions !== 'object' || versions === null || Array.isArray(versions)) throw badReport('the versions are missing');
+  const cleanVersions: Record<string, string | null> = {};
+  for (const [name, version] of Object.entries(versions)) cleanVersions[name] = typeof version === 'string' ? version : null;
+  if (runtimeDir !== null && runtimeDir !== undefined && typeof runtimeDir !== 'string') throw badReport('the runtime folder is not a path');
+  if (!Array.isArray(servers)) throw badReport('the list of servers is missing');
+  const cleanServers = servers.filter(
+    (server): server is { name: string; json: string; alive: boolean } =>
+      typeof server === 'object' && server !== null && typeof (server as Record<string, unknown>)['name'] === 'string' && typeof (server as Record<string, unknown>)['json'] === 'string' && typeof (server as Record<string, unknown>)['alive'] === 'boolean',
+  );
+  return { versions: cleanVersions, runtimeDir: typeof runtimeDir === 'string' ? runtimeDir : null, servers: cleanServers };
+}
+
+function badReport(reason: string): PortholeError {
+  return new PortholeError({
+    code: 'jupyter.bad-report',
+    message: `Porthole could not read what its Jupyter check printed on the remote: ${reason}.`,
+    hint: 'Something in the login shell or Python startup on the remote may print extra output; try again, or start Jupyter there by hand.',
+    retryable: true,
+  });
 }
 
 function notFound(env: EnvChoice, missing: string | undefined, condaEnvs: readonly string[]): PortholeError {

@@ -7,6 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readLocateReport } from '../../main/jupyter/launcher';
+import { parseMarked } from '../../main/jupyter/remote-scripts';
 import { parseRuntimeFile, parseServerListOutput, type ServerInfo } from '../../main/jupyter/server-info';
 import { parseStartupOutput, startupFailure, type StartupUrl } from '../../main/jupyter/startup-output';
 import { parseJupyterVersion, passwordFlag, portRetriesFlag, tokenFlag, type JupyterVersions } from '../../main/jupyter/versions';
@@ -633,5 +635,18 @@ describe('fuzz: random and mutated output never throws', () => {
       parseJupyterVersion(text);
       expect(performance.now() - started, text.slice(0, 60)).toBeLessThan(1_000);
     }
+  });
+});
+
+describe('readLocateReport: a report the remote garbled', () => {
+  const marker = '__PORTHOLE_T__';
+  const report = (json: string) => readLocateReport(parseMarked(`${marker} chosen /opt/conda/bin\n${marker} json ${json}\n`, marker), { kind: 'auto' });
+  it.each(['not json', '[]', '{}', '{"versions":{},"servers":3}', '{"versions":null,"servers":[]}'])('refuses %j with jupyter.bad-report, not a raw exception', (json) => {
+    expect(() => report(json)).toThrow(expect.objectContaining({ code: 'jupyter.bad-report' }));
+  });
+  it('keeps the well-formed servers of a report and drops the malformed ones', () => {
+    const located = report(JSON.stringify({ versions: { notebook: '6.5.4', jupyter_server: 7 }, runtimeDir: '/rt', servers: [{ name: 'x' }, 5, null] }));
+    expect(located.install.versions).toMatchObject({ notebook: '6.5.4', jupyterServer: null });
+    expect(located.running).toEqual([]);
   });
 });
