@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { SettingsView } from '../ipc/contract';
 import { PortholeError } from '../shared/errors';
-import { fileTimestamp, keepCopy, writeFileAtomic } from '../profiles/atomic-file';
+import { fileTimestamp, keepCopy } from '../profiles/atomic-file';
+import { writeFileAtomic } from '../shared/atomic-write';
 
 export const SETTINGS_FILE = 'settings.json';
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'ssh2';
 import { PortholeError } from '../shared/errors';
-import { aliveScript, runningServersScript, shQuote, startScript, stopScript, tailScript, locateScript, type EnvChoice } from './remote-scripts';
+import { aliveScript, runningServersScript, shQuote, startScript, stopScript, tailScript, locateScript, type EnvChoice, type MarkedLine } from './remote-scripts';
 import { parseLocateReport } from './locate-report';
 import { runScript, valueOf, valuesOf } from './remote-exec';
 import { parseRuntimeFile, type ServerInfo } from './server-info';
@@ -34,6 +34,11 @@ export interface Located {
 
 export async function locateJupyter(client: Client, env: EnvChoice = { kind: 'auto' }): Promise<Located> {
   const { lines } = await runScript(client, (marker) => locateScript(marker, env));
+  return readLocateReport(lines, env);
+}
+
+/** The locate script's report (pure, so it can be fuzzed): a malformed one is `jupyter.bad-report`, never a raw exception. */
+export function readLocateReport(lines: readonly MarkedLine[], env: EnvChoice): Located {
   const candidates = valuesOf(lines, 'candidate').map((value) => {
     const [binDir = '', flavours = ''] = splitLast(value);
     return { binDir, flavours: flavours.split(',').filter(isFlavour) };
@@ -78,6 +83,11 @@ export interface RunningServers {
 /** The warm-start fast path: live servers from the runtime dirs, with the shell alone. */
 export async function listRunningServers(client: Client): Promise<RunningServers> {
   const { lines } = await runScript(client, runningServersScript, 15_000);
+  return readRunningServers(lines);
+}
+
+/** The running-servers script's report (pure, so it can be fuzzed). */
+export function readRunningServers(lines: readonly MarkedLine[]): RunningServers {
   const servers: (ServerInfo & { runtimeDir: string })[] = [];
   let dir = '';
   let name = '';

@@ -40,8 +40,15 @@ export const CURVES: Readonly<Record<EcdsaCurve, CurveInfo>> = {
   nistp521: { openssl: 'secp521r1', bytes: 66, bits: 521 },
 };
 
-/** Bigger than any real key; bounds the work a hostile or damaged file can cause. */
+/**
+ * Bigger than any real key; they bound the work a hostile or damaged file can cause (a
+ * 32768-bit DSA exponent costs half a minute of modPow). Checked before any arithmetic.
+ */
 const MAX_MODULUS_BITS = 16384;
+/** FIPS 186 DSA uses 160-, 224- or 256-bit subgroups. */
+const MAX_DSA_Q_BITS = 512;
+/** OpenSSL's own cap on RSA public exponents (RSA_MAX_PUBEXP_BITS). */
+const MAX_RSA_E_BITS = 64;
 
 export function keyTypeOf(material: KeyMaterial): SshKeyType {
   switch (material.kind) {
@@ -85,19 +92,82 @@ export function publicBlob(material: KeyMaterial): Buffer {
   }
 }
 
-/** Fails with KeyFormatError unless the private half really belongs to the public half. */
-export function checkConsistent(material: KeyMaterial): void {
+/**
+ * Fails with KeyFormatError when a number is larger than a key of its type can have. Cheap
+ * (bit lengths and comparisons only), so it runs before anything that multiplies.
+ */
+export function checkSizes(material: KeyMaterial | DsaParameters): void {
+  const tooLarge = (what: string) => new KeyFormatError(`${what} is too large for a real key`);
   switch (material.kind) {
     case 'rsa': {
       const { n, e, d, p, q } = material;
-      if (bitLength(n) > MAX_MODULUS_BITS) throw new KeyFormatError('the RSA key is impossibly large');
+      const bits = bitLength(n);
+      if (bits > MAX_MODULUS_BITS) throw tooLarge(`the RSA modulus (${bits} bits, at most ${MAX_MODULUS_BITS})`);
+      if (bitLength(e) > MAX_RSA_E_BITS) throw tooLarge(`the RSA public exponent (${bitLength(e)} bits, at most ${MAX_RSA_E_BITS})`);
+      if (d >= n || p >= n || q >= n) throw tooLarge('an RSA private number (larger than the modulus)');
+      return;
+    }
+    case 'dsa': {
+      const { p, q, g, x } = material;
+      const bits = bitLength(p);
+      if (bits > MAX_MODULUS_BITS) throw tooLarge(`the DSA prime p (${bits} bits, at most ${MAX_MODULUS_BITS})`);
+      if (bitLength(q) > MAX_DSA_Q_BITS) throw tooLarge(`the DSA subgroup q (${bitLength(q)} bits, at most ${MAX_DSA_Q_BITS})`);
+      if (g >= p) throw tooLarge('the DSA generator g (not below p)');
+      if (x >= q) throw tooLarge('the DSA private number x (not below q)');
+      if ('y' in material && material.y >= p) throw tooLarge('the DSA public number y (not below p)');
+      return;
+    }
+    case 'ecdsa': {
+      const info = CURVES[material.curve];
+      if (material.publicPoint.length !== 1 + 2 * info.bytes) throw new KeyFormatError(`the ECDSA public point has ${material.publicPoint.length} bytes, not ${1 + 2 * info.bytes}`);
+      if (bitLength(material.d) > info.bits) throw tooLarge(`the ECDSA private number (${bitLength(material.d)} bits on a ${info.bits}-bit curve)`);
+      return;
+    }
+    case 'ed25519':
+      if (material.seed.length !== 32 || material.publicKey.length !== 32) throw new KeyFormatError('the Ed25519 key has the wrong length');
+      return;
+  }
+}
+
+/** A DSA key before its public number y is computed (PKCS#8 files carry only p, q, g and x). */
+export interface DsaParameters {
+  readonly kind: 'dsa';
+  readonly p: bigint;
+  readonly q: bigint;
+  readonly g: bigint;
+  readonly x: bigint;
+}
+
+/**
+ * p, q, g and x of a PKCS#8 DSA key, size-checked: computing y = g^x mod p is the one costly
+ * step of reading a DSA key, and a hostile file picks x and p.
+ * PrivateKeyInfo { version, AlgorithmIdentifier { oid, Dss-Parms { p, q, g } }, OCTET STRING { INTEGER x } }
+ */
+export function dsaParametersFromPkcs8(der: Buffer): DsaParameters {
+  const info = new DerReader(der, 'the DSA key').sequence();
+  info.integer();
+  const algorithm = info.sequence();
+  algorithm.oid();
+  const params = algorithm.sequence();
+  const [p, q, g] = [params.integer(), params.integer(), params.integer()];
+  const x = new DerReader(info.next(TAG_OCTET_STRING).content, 'the DSA key').integer();
+  const parameters = { kind: 'dsa', p, q, g, x } as const;
+  checkSizes(parameters);
+  return parameters;
+}
+
+/** Fails with KeyFormatError unless the private half really belongs to the public half. */
+export function checkConsistent(material: KeyMaterial): void {
+  checkSizes(material);
+  switch (material.kind) {
+    case 'rsa': {
+      const { n, e, d, p, q } = material;
       if (p <= 1n || q <= 1n || p * q !== n) throw new KeyFormatError('the RSA numbers do not belong together');
       if (e <= 1n || d <= 1n || (e * d) % (p - 1n) !== 1n || (e * d) % (q - 1n) !== 1n) throw new KeyFormatError('the RSA exponents do not belong together');
       return;
     }
     case 'dsa': {
       const { p, q, g, y, x } = material;
-      if (bitLength(p) > MAX_MODULUS_BITS || bitLength(q) > 512) throw new KeyFormatError('the DSA key is impossibly large');
       if (p <= 3n || q <= 1n || g <= 1n || g >= p || x <= 0n || x >= q || (p - 1n) % q !== 0n) throw new KeyFormatError('the DSA numbers are out of range');
       if (modPow(g, x, p) !== y) throw new KeyFormatError('the DSA numbers do not belong together');
       return;
@@ -116,7 +186,6 @@ export function checkConsistent(material: KeyMaterial): void {
       return;
     }
     case 'ed25519': {
-      if (material.seed.length !== 32 || material.publicKey.length !== 32) throw new KeyFormatError('the Ed25519 key has the wrong length');
       if (!ed25519PublicFromSeed(material.seed).equals(material.publicKey)) throw new KeyFormatError('the Ed25519 public and private halves do not belong together');
       return;
     }
@@ -223,14 +292,7 @@ function readKeyObject(key: KeyObject, label: string): KeyMaterial {
       return { kind: 'ed25519', publicKey: base64url(jwk.x), seed: base64url(jwk.d) };
     }
     case 'dsa': {
-      // PrivateKeyInfo { version, AlgorithmIdentifier { oid, Dss-Parms { p, q, g } }, OCTET STRING { INTEGER x } }
-      const info = new DerReader(key.export({ format: 'der', type: 'pkcs8' }), 'the DSA key').sequence();
-      info.integer();
-      const algorithm = info.sequence();
-      algorithm.oid();
-      const params = algorithm.sequence();
-      const [p, q, g] = [params.integer(), params.integer(), params.integer()];
-      const x = new DerReader(info.next(TAG_OCTET_STRING).content, 'the DSA key').integer();
+      const { p, q, g, x } = dsaParametersFromPkcs8(key.export({ format: 'der', type: 'pkcs8' }));
       return { kind: 'dsa', p, q, g, x, y: modPow(g, x, p) };
     }
     default:

@@ -10,7 +10,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { toPem, type PemBlock } from './armor';
 import { checkSingleSequence, DerReader, pkcs8AlgorithmOid, PKCS8_ALGORITHMS, TAG_OCTET_STRING, TAG_SEQUENCE } from './der';
 import { KeyFormatError, passphraseRequired, unsupported, wrongPassphrase } from './errors';
-import { materialFromKeyObject, type KeyMaterial } from './material';
+import { dsaParametersFromPkcs8, materialFromKeyObject, type KeyMaterial } from './material';
 
 export interface DecodedPem {
   readonly material: KeyMaterial;
@@ -39,6 +39,7 @@ export function decodeTraditionalPem(block: PemBlock, label: string, passphrase:
 export function decodePkcs8(block: PemBlock, label: string): DecodedPem {
   checkSingleSequence(block.body, 'the key data');
   refuseUnusableAlgorithm(block.body, label);
+  checkPkcs8DsaSizes(block.body);
   return { material: materialFromKeyObject(openssl(block.text, undefined, () => new KeyFormatError('OpenSSL cannot read the key data')), label), encrypted: false };
 }
 
@@ -62,6 +63,16 @@ export function decodeDer(der: Buffer, label: string, passphrase: string | undef
     }
   }
   throw new KeyFormatError('the binary key data is not a private key OpenSSL can read');
+}
+
+const DSA_OID = '1.2.840.10040.4.1';
+
+/**
+ * OpenSSL computes y = g^x mod p while it decodes a PKCS#8 DSA key, and a hostile file picks
+ * p and x (a 32768-bit pair costs seconds of CPU): the sizes are checked here first.
+ */
+function checkPkcs8DsaSizes(der: Buffer): void {
+  if (pkcs8AlgorithmOid(der) === DSA_OID) dsaParametersFromPkcs8(der);
 }
 
 function openssl(pem: string, passphrase: string | undefined, onFailure: () => Error): KeyObject {

@@ -190,10 +190,16 @@ export function sameName(a: string, b: string): boolean {
 export const profilesFileSchema = z.object({
   version: z.literal(CURRENT_VERSION),
   profiles: z.array(profileSchema, { error: 'profiles must be a list' }).superRefine((profiles, ctx) => {
+    // One pass with a set (same folding as sameName): a file repeating one host thousands of
+    // times must not cost a quadratic scan.
+    const seen = new Set<string>();
     profiles.forEach((profile, index) => {
-      if (profiles.findIndex((other) => sameName(other.name, profile.name)) !== index) {
+      const folded = profile.name.toLocaleLowerCase('en-US');
+      if (seen.has(folded)) {
         ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the name "${profile.name}" is used twice` });
+        return;
       }
+      seen.add(folded);
     });
   }),
 });

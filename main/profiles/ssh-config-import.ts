@@ -18,6 +18,7 @@ import { userInfo } from 'node:os';
 import { isAbsolute, join, parse as parsePath, resolve } from 'node:path';
 import { parse as parseConfigText } from 'ssh-config';
 import { PortholeError } from '../shared/errors';
+import { GlobPatternError, compileGlob, globMatches } from '../shared/glob';
 import { dynamicForward, listensBeyondLoopback, localForward, parseHop, remoteForward, type Parsed } from './endpoints';
 import { ImportCollector, type ImportResult } from './import-result';
 import type { JumpHost, ProfileForward, ProfileInput } from './schema';
@@ -147,7 +148,14 @@ class ConfigReader {
       return;
     }
     for (const pattern of patterns) {
-      const files = await expandGlob(this.includePath(pattern));
+      let files: string[];
+      try {
+        files = await expandGlob(this.includePath(pattern));
+      } catch (error) {
+        if (!(error instanceof GlobPatternError)) throw error;
+        this.collector.warn(where, `Include ${pattern} is not a valid pattern (${error.problem}); it was ignored.`);
+        continue;
+      }
       if (files.length === 0) this.collector.warn(where, `Include ${pattern} matched no file.`);
       for (const file of files) {
         const real = await realpath(file).catch(() => file);
@@ -239,23 +247,21 @@ function settingsFor(directives: readonly Directive[], name: string): HostSettin
   return settings;
 }
 
-/** OpenSSH's Host matching: case-insensitive globs, any positive match, no negated match. */
+/**
+ * OpenSSH's Host matching: globs compared regardless of (ASCII) case, any positive match, no
+ * negated match. The matcher is the shared linear one: hostile patterns cannot hang an import.
+ */
 function conditionHolds(condition: Condition, name: string): boolean {
   if (condition.kind === 'never') return false;
   let matched = false;
   for (const pattern of condition.patterns) {
     if (pattern.startsWith('!')) {
-      if (globMatches(pattern.slice(1), name)) return false;
-    } else if (globMatches(pattern, name)) {
+      if (globMatches(name, pattern.slice(1), { ignoreCase: true })) return false;
+    } else if (globMatches(name, pattern, { ignoreCase: true })) {
       matched = true;
     }
   }
   return matched;
-}
-
-function globMatches(pattern: string, name: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 'i').test(name);
 }
 
 function isPattern(text: string): boolean {
@@ -454,24 +460,10 @@ async function expandGlob(pattern: string): Promise<string[]> {
   return files;
 }
 
+/** glob(3) on one path segment (with bracket classes); `*` and `?` do not match a leading dot. */
 function segmentMatcher(segment: string): (name: string) => boolean {
-  let source = '';
-  for (let i = 0; i < segment.length; i++) {
-    const char = segment[i]!;
-    if (char === '*') source += '.*';
-    else if (char === '?') source += '.';
-    else if (char === '[') {
-      const close = segment.indexOf(']', i + 2);
-      if (close === -1) source += '\\[';
-      else {
-        const body = segment.slice(i + 1, close).replace(/\\/g, '\\\\');
-        source += body.startsWith('!') ? `[^${body.slice(1)}]` : `[${body}]`;
-        i = close;
-      }
-    } else source += char.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  const regex = new RegExp(`^${source}$`);
-  return (name) => (!name.startsWith('.') || segment.startsWith('.')) && regex.test(name);
+  const matches = compileGlob(segment, { classes: true });
+  return (name) => (!name.startsWith('.') || segment.startsWith('.')) && matches(name);
 }
 
 async function isFile(path: string): Promise<boolean> {

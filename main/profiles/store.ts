@@ -9,15 +9,18 @@
  *    else empty, and keeps working. A file written by a newer Porthole is never changed:
  *    the store opens read-only.
  *  - Writes are serialized: concurrent `add()` calls each see the result of the one before.
- *  - Before each change the file is read again if it changed on disk (another Porthole
- *    process, such as the CLI next to the app, may have saved in between), so a change made
- *    there is kept, not overwritten with this process's older copy.
+ *  - Each change (re-read if changed on disk, apply, write) runs holding `profiles.json.lock`,
+ *    the cross-process lock the vault uses too (main/shared/file-lock.ts), so a change that
+ *    another Porthole process (the CLI next to the app) makes at the same moment is kept,
+ *    not overwritten with this process's older copy.
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataDir } from '../shared/data-dir';
 import { PortholeError, type PortholeErrorInfo } from '../shared/errors';
-import { fileTimestamp, keepCopy, writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../shared/atomic-write';
+import { withFileLock } from '../shared/file-lock';
+import { fileTimestamp, keepCopy } from './atomic-file';
 import { readProfilesText, serializeProfiles, type FileReading } from './migrations';
 import { CURRENT_VERSION, sameName, validateProfile, type JupyterOptions, type Profile, type ProfileInput } from './schema';
 
@@ -147,19 +150,26 @@ export class ProfileStore {
 
   /** Runs one change after all earlier ones: re-read if changed on disk, apply, write. */
   #change<T>(apply: (profiles: Profile[]) => { profiles: Profile[]; result: T }): Promise<T> {
-    const run = this.#queue.then(async () => {
-      this.#assertWritable();
-      await this.#refresh();
-      this.#assertWritable();
-      const { profiles, result } = apply([...this.#profiles]);
-      await this.#persist(profiles);
-      return result;
-    });
+    const run = this.#queue.then(() =>
+      this.#locked(async () => {
+        this.#assertWritable();
+        await this.#refresh();
+        this.#assertWritable();
+        const { profiles, result } = apply([...this.#profiles]);
+        await this.#persist(profiles);
+        return result;
+      }),
+    );
     this.#queue = run.then(
       () => undefined,
       () => undefined,
     );
     return run;
+  }
+
+  /** Holds profiles.json.lock across processes while `task` runs. */
+  #locked<T>(task: () => Promise<T>): Promise<T> {
+    return withFileLock(this.path, task, { busy: () => busy(this.path), io: (cause) => unusable(this.dir, cause) });
   }
 
   #assertWritable(): void {
@@ -220,6 +230,11 @@ export class ProfileStore {
     } catch (error) {
       throw unusable(this.dir, error);
     }
+    // Locked: repairing or upgrading the file on open writes it, like any change.
+    await this.#locked(() => this.#loadLocked());
+  }
+
+  async #loadLocked(): Promise<void> {
     const disk = await this.#read(this.path);
     if (disk.kind === 'missing') {
       await this.#startFromBackup(null);
@@ -383,6 +398,15 @@ function notFound(name: string): PortholeError {
     message: `There is no host profile named "${name}".`,
     hint: 'List the saved hosts with: porthole hosts list',
     retryable: false,
+  });
+}
+
+function busy(path: string): PortholeError {
+  return new PortholeError({
+    code: 'profiles.busy',
+    message: `Another Porthole process kept your host profiles ${path} locked.`,
+    hint: 'Wait for the other Porthole (the app or a porthole command) to finish, then try again.',
+    retryable: true,
   });
 }
 

@@ -26,7 +26,7 @@ import {
 } from './errors';
 import { osKeychain } from './os-keychain';
 import type { KeychainBackend, SecretStore } from './types';
-import { KEY_BYTES, VaultCipher, isValidSecretId, parseVaultStructure, type EncryptedRecord } from './vault-format';
+import { KEY_BYTES, VaultCipher, isValidSecretId, parseVaultStructure, type EncryptedRecord, type VaultStructure } from './vault-format';
 import { moveAside, readVaultFile, removeFile, withFileLock, writeFileAtomic } from './vault-file';
 
 export const DEFAULT_KEYCHAIN_SERVICE = 'Porthole';
@@ -155,45 +155,90 @@ function decodeKey(stored: string, entry: KeychainEntry): Buffer {
 }
 
 /**
- * The vault key from the keychain. A new one is made only when the keychain has none and
- * no vault file holds secrets; a vault whose key is gone is moved aside and reported.
- * The first keychain call comes before any file is touched, so an unusable keychain
- * leaves the folder as it was.
+ * The keychain entry of the key with this id: `<account>-<key id in hex>`. Each key has an
+ * entry of its own, so making a new key never overwrites another's entry (a keychain that
+ * wrongly answers "no entry", as a locked collection does on some backends, would otherwise
+ * cost the old vault its key for good). Entries are never deleted: a vault kept aside
+ * records its key id and can still be opened with its entry.
  */
-async function obtainKey(file: string, keychain: KeychainBackend, entry: KeychainEntry): Promise<Buffer> {
-  const lookUp = () => keychainCall(() => keychain.getSecret(entry.service, entry.account));
-  const existing = await lookUp();
-  if (existing !== null) return decodeKey(existing, entry);
-  // Under the lock, so two processes starting at once do not each make a key.
-  return withFileLock(file, async () => {
-    const meanwhile = await lookUp();
-    if (meanwhile !== null) return decodeKey(meanwhile, entry);
-    await setAsideKeylessVault(file, entry);
-    const key = randomBytes(KEY_BYTES);
+function entryFor(base: KeychainEntry, keyId: Buffer): KeychainEntry {
+  return { service: base.service, account: `${base.account}-${keyId.toString('hex')}` };
+}
+
+const keyIdOf = (key: Buffer) => new VaultCipher(key).keyId;
+
+/**
+ * The vault key from the keychain. The vault file records the id of its key; the key is
+ * looked up under that id's entry, else (vaults from before entries were named by key id)
+ * under the old single entry `<account>`, whose key is then copied to its named entry and
+ * left in place for older Porthole versions. A new key is made only when no vault file
+ * holds secrets, and goes to a new entry; a vault whose key is gone is moved aside and
+ * reported. The first keychain call comes before any file is touched, so an unusable
+ * keychain leaves the folder as it was.
+ */
+async function obtainKey(file: string, keychain: KeychainBackend, base: KeychainEntry): Promise<Buffer> {
+  const get = (entry: KeychainEntry) => keychainCall(() => keychain.getSecret(entry.service, entry.account));
+  const legacyText = await get(base);
+  const legacy = legacyText === null ? null : decodeKey(legacyText, base);
+
+  /** The key with this id, from its named entry or (migrating) from the old single entry. */
+  const keyFor = async (keyId: Buffer): Promise<Buffer | null> => {
+    const named = entryFor(base, keyId);
+    const stored = await get(named);
+    if (stored !== null) {
+      const key = decodeKey(stored, named);
+      if (!keyIdOf(key).equals(keyId)) throw vaultKeyInvalid(named.service, named.account);
+      return key;
+    }
+    if (legacy === null || !keyIdOf(legacy).equals(keyId)) return null;
+    await store(named, legacy);
+    return Buffer.from(legacy);
+  };
+  const store = async (entry: KeychainEntry, key: Buffer): Promise<void> => {
     const encoded = key.toString('base64');
     await keychainCall(() => keychain.setSecret(entry.service, entry.account, encoded));
     // Read it back: a store that drops it would otherwise cost every secret written next.
-    if ((await lookUp()) !== encoded) throw keychainUnavailable(process.platform, 'not-kept');
+    if ((await get(entry)) !== encoded) throw keychainUnavailable(process.platform, 'not-kept');
+  };
+
+  // Most opens: the file names its key and the keychain has it; no lock needed.
+  const first = await readStructure(file);
+  if (first?.kind === 'ok') {
+    const key = await keyFor(first.keyId);
+    if (key !== null) return key;
+  }
+  // Under the lock, so two processes starting at once do not each make a key.
+  return withFileLock(file, async () => {
+    const structure = await readStructure(file);
+    if (structure !== null) {
+      switch (structure.kind) {
+        case 'too-new':
+          throw vaultTooNew(file, structure.version);
+        case 'damaged':
+          throw vaultDamaged(file, await moveAside(file, 'corrupt'), structure.reason);
+        case 'ok': {
+          const key = await keyFor(structure.keyId);
+          if (key !== null) return key;
+          // An empty vault holds nothing to lose, and a new key could not read it.
+          if (structure.records.size === 0) await removeFile(file);
+          else if (legacy !== null) throw vaultDamaged(file, await moveAside(file, 'corrupt'), 'wrong-key');
+          else {
+            const named = entryFor(base, structure.keyId);
+            throw vaultKeyMissing(file, await moveAside(file, 'no-key'), named.service, named.account);
+          }
+        }
+      }
+    }
+    const key = randomBytes(KEY_BYTES);
+    const cipher = new VaultCipher(key);
+    await store(entryFor(base, cipher.keyId), key);
+    // An empty vault records the key id at once, so a process opening next uses this key.
+    await writeFileAtomic(file, cipher.serialize(new Map()));
     return key;
   });
 }
 
-/** Before a new key replaces a lost one: the old vault's secrets are kept, never overwritten. */
-async function setAsideKeylessVault(file: string, entry: KeychainEntry): Promise<void> {
+async function readStructure(file: string): Promise<VaultStructure | null> {
   const bytes = await readVaultFile(file);
-  if (bytes === null) return;
-  const structure = parseVaultStructure(bytes);
-  switch (structure.kind) {
-    case 'too-new':
-      throw vaultTooNew(file, structure.version);
-    case 'damaged':
-      throw vaultDamaged(file, await moveAside(file, 'corrupt'), structure.reason);
-    case 'ok':
-      // An empty vault holds nothing to lose, and the new key could not read it.
-      if (structure.records.size === 0) {
-        await removeFile(file);
-        return;
-      }
-      throw vaultKeyMissing(file, await moveAside(file, 'no-key'), entry.service, entry.account);
-  }
+  return bytes === null ? null : parseVaultStructure(bytes);
 }

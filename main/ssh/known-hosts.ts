@@ -9,6 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sha256Fingerprint } from '../shared/fingerprint';
+import { asciiLower, globMatches } from '../shared/glob';
 
 export interface KnownHostEntry {
   /** Path (or label) of the file it came from. */
@@ -195,11 +196,6 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
 // ---------------------------------------------------------------------------------------------
 // Host matching
 
-/** ASCII-only lowercasing, like C's tolower(): Unicode case mapping could change lengths. */
-function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
-
 /**
  * OpenSSH's name for host:port in known_hosts: "host" when port is 22, else "[host]:port".
  * Lowercased, as ssh does before every lookup and when it records a key.
@@ -212,39 +208,14 @@ export function knownHostsName(host: string, port: number): string {
   return port === DEFAULT_SSH_PORT ? name : `[${name}]:${port}`;
 }
 
-/**
- * OpenSSH's match_pattern: '*' matches any run of characters, '?' exactly one, nothing else
- * is special (so '[' and ']' are literal). Greedy with one backtrack point: at worst
- * O(text × pattern) on hostile patterns, where OpenSSH's recursive version is exponential.
- */
-function globMatches(text: string, pattern: string): boolean {
-  let t = 0;
-  let p = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    // '*' first: a literal '*' in the text must not be consumed as an ordinary character.
-    if (pattern[p] === '*') {
-      starP = p++;
-      starT = t;
-    } else if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
-      t++;
-      p++;
-    } else if (starP !== -1) {
-      p = starP + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
-}
-
 /** OpenSSH copies each sub-pattern into a 1024-byte buffer and fails the whole list when one does not fit. */
 const MAX_SUBPATTERN = 1022;
 
-/** match_pattern_list: true only when some sub-pattern matches and no negated one does. */
+/**
+ * match_pattern_list: true only when some sub-pattern matches and no negated one does. Each
+ * sub-pattern goes through the shared linear matcher (main/shared/glob.ts), where OpenSSH's
+ * recursive match_pattern is exponential on hostile patterns; '[' and ']' stay literal.
+ */
 function patternListMatches(name: string, list: string): boolean {
   let positive = false;
   for (const item of list.split(',')) {

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VaultCipher } from '../../main/secrets/vault-format';
+import { VaultCipher, parseVaultStructure } from '../../main/secrets/vault-format';
 import { startKeyring, type TestKeyring } from '../env/keyring';
 import { run, runChecked } from '../env/processes';
 import { makeDir } from '../env/run-dir';
@@ -82,6 +82,13 @@ describe('vault with a real Secret Service', () => {
     return (`${result.stdout}\n${result.stderr}`.match(/^\[\/.*\]$/gm) ?? []).length;
   }
 
+  /** The entry a vault file's key lives under: `<account>-<the key id the file records, in hex>`. */
+  function keyAccount(file: string, account = 'vault-key'): string {
+    const structure = parseVaultStructure(readFileSync(file));
+    if (structure.kind !== 'ok') throw new Error(`vault file ${file} not readable: ${structure.kind}`);
+    return `${account}-${structure.keyId.toString('hex')}`;
+  }
+
   const TOKEN = 'jupyter-token-3f1c0a9b7d2e4f6a8c0e1b3d5f7a9c1e';
   const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n';
 
@@ -104,11 +111,13 @@ describe('vault with a real Secret Service', () => {
     );
 
     // The vault key is really in gnome-keyring under service=Porthole (the library names the account attribute "username")...
-    const stored = await lookUpKey('vault-key');
+    const stored = await lookUpKey(keyAccount(file));
     expect(stored).not.toBeNull();
     const key = Buffer.from(stored!, 'base64');
     expect(key).toHaveLength(32);
-    expect(await itemsFor('vault-key')).toBe(1);
+    expect(await itemsFor(keyAccount(file))).toBe(1);
+    // Nothing under the old single entry name: a new vault uses named entries only.
+    expect(await itemsFor('vault-key')).toBe(0);
     // ...and it is the key that encrypts the vault: decrypt the file with it, independently of Vault.
     const raw = readFileSync(file);
     const reading = new VaultCipher(key).read(raw);
@@ -150,7 +159,7 @@ describe('vault with a real Secret Service', () => {
     ).toEqual([null, ['key:vm']]);
 
     // One key for the vault's whole life; no temp or lock files left.
-    expect(await lookUpKey('vault-key')).toBe(stored);
+    expect(await lookUpKey(keyAccount(file))).toBe(stored);
     expect(readdirSync(dir)).toEqual(['vault.json']);
   });
 
@@ -171,7 +180,7 @@ describe('vault with a real Secret Service', () => {
     const results = expectOk(await vaultProcess({ dir, account, steps: [{ op: 'list' }, ...ids.map((id) => ({ op: 'get', id }) as const)] }, keyringEnv()));
     expect(results[0]).toEqual(ids);
     expect(results.slice(1)).toEqual(ids.map((id) => id.replace('-', ' secret ')));
-    expect(await itemsFor(account)).toBe(1);
+    expect(await itemsFor(keyAccount(join(dir, 'vault.json'), account))).toBe(1);
     expect(readdirSync(dir)).toEqual(['vault.json']);
   });
 
@@ -211,10 +220,12 @@ describe('vault with a real Secret Service', () => {
     const dir = makeDir('vault-key-lost');
     const account = 'vault-key-lost';
     expectOk(await vaultProcess({ dir, account, steps: [{ op: 'set', id: 'key:vm', value: KEY }] }, keyringEnv()));
-    const oldKey = await lookUpKey(account);
+    const oldAccount = keyAccount(join(dir, 'vault.json'), account);
+    const oldKey = await lookUpKey(oldAccount);
+    expect(oldKey).not.toBeNull();
     const before = readFileSync(join(dir, 'vault.json'));
-    await runChecked('secret-tool', ['clear', 'service', 'Porthole', 'username', account], { env: toolEnv() });
-    expect(await lookUpKey(account)).toBeNull();
+    await runChecked('secret-tool', ['clear', 'service', 'Porthole', 'username', oldAccount], { env: toolEnv() });
+    expect(await lookUpKey(oldAccount)).toBeNull();
 
     const error = expectError(await vaultProcess({ dir, account, steps: [{ op: 'get', id: 'key:vm' }] }, keyringEnv()));
     expect(error.code).toBe('secrets.vault-key-missing');
@@ -222,7 +233,7 @@ describe('vault with a real Secret Service', () => {
     expect(kept).toHaveLength(1);
     expect(error.message).toContain(join(dir, kept[0]!));
     expect(readFileSync(join(dir, kept[0]!))).toEqual(before);
-    expect(await lookUpKey(account)).toBeNull();
+    expect(await lookUpKey(oldAccount)).toBeNull();
 
     expect(
       expectOk(
@@ -239,7 +250,7 @@ describe('vault with a real Secret Service', () => {
         ),
       ),
     ).toEqual([[], true]);
-    const newKey = await lookUpKey(account);
+    const newKey = await lookUpKey(keyAccount(join(dir, 'vault.json'), account));
     expect(newKey).not.toBeNull();
     expect(newKey).not.toBe(oldKey);
     expect(readFileSync(join(dir, kept[0]!))).toEqual(before);

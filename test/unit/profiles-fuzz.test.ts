@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProfilesText, serializeProfiles } from '../../main/profiles/migrations';
 import { validateProfile } from '../../main/profiles/schema';
 import { ProfileStore } from '../../main/profiles/store';
+import { hostileMutation, InputTimer } from '../support/fuzz';
 import { mulberry32 as random } from '../support/prng';
 
 const SEED = Number(process.env['PORTHOLE_FUZZ_SEED'] ?? 20240501);
@@ -101,6 +102,8 @@ function mutateBytes(rnd: Random, text: string): Buffer {
 }
 
 function mutant(rnd: Random): Buffer {
+  // Oversized numbers, oversized lengths and repetition, on top of the JSON and byte damage.
+  if (rnd() < 0.1) return Buffer.from(hostileMutation(rnd, rnd() < 0.5 ? pick(rnd, SEEDS) : mutant(rnd).toString('utf8')), 'utf8');
   const seed = pick(rnd, SEEDS);
   if (rnd() < 0.5) {
     let tree: unknown = JSON.parse(seed);
@@ -122,19 +125,21 @@ afterAll(async () => {
 });
 
 describe(`profiles fuzz (seed ${SEED})`, () => {
-  it('classifies 20000 mutated texts without ever throwing', () => {
+  it('classifies 20000 mutated texts without ever throwing', { timeout: 180_000 }, () => {
     const rnd = random(SEED);
     const kinds = { ok: 0, newer: 0, damaged: 0 };
+    const timer = new InputTimer('profiles text');
     for (let i = 0; i < 20_000; i++) {
       const text = mutant(rnd).toString('utf8');
       let reading;
       try {
-        reading = readProfilesText(text);
+        reading = timer.runSync(() => `seed ${SEED} case ${i}: ${JSON.stringify(text.slice(0, 200))}`, () => readProfilesText(text));
       } catch (error) {
         throw new Error(`seed ${SEED} case ${i}: readProfilesText threw ${String(error)} for ${JSON.stringify(text)}`, { cause: error });
       }
       kinds[reading.kind]++;
     }
+    timer.finish();
     // The mutations must reach every branch, or this test proves little.
     expect(kinds.ok).toBeGreaterThan(2000);
     expect(kinds.newer).toBeGreaterThan(500);
@@ -144,6 +149,7 @@ describe(`profiles fuzz (seed ${SEED})`, () => {
   it('opens every one of 2000 mutated files, keeps what it could not use, and keeps working', async () => {
     const rnd = random(SEED + 1);
     const outcomes = { damaged: 0, newer: 0, ok: 0, backupUsed: 0 };
+    const timer = new InputTimer('profiles store');
     for (let i = 0; i < 2000; i++) {
       const dir = join(root, String(i));
       await mkdir(dir);
@@ -156,7 +162,7 @@ describe(`profiles fuzz (seed ${SEED})`, () => {
 
       let store: ProfileStore;
       try {
-        store = await ProfileStore.open(dir);
+        store = await timer.run(() => context().slice(0, 300), () => ProfileStore.open(dir));
       } catch (error) {
         throw new Error(`${context()}: open threw ${String(error)}`, { cause: error });
       }
@@ -189,9 +195,10 @@ describe(`profiles fuzz (seed ${SEED})`, () => {
       expect((await readdir(dir)).filter((name) => name.includes('.tmp-')), context()).toEqual([]);
       await rm(dir, { recursive: true, force: true });
     }
+    timer.finish();
     expect(outcomes.damaged).toBeGreaterThan(1000);
     expect(outcomes.ok).toBeGreaterThan(250);
     expect(outcomes.newer).toBeGreaterThan(40);
     expect(outcomes.backupUsed).toBeGreaterThan(150);
-  }, 240_000);
+  }, 400_000);
 });

@@ -252,6 +252,23 @@ describe('importSshConfig: the finer points', () => {
     expect(warningsFor(result, 'vm')).toEqual([expect.stringMatching(/^CertificateFile was not imported/), expect.stringMatching(/^RemoteCommand was not imported/)]);
   });
 
+  it('warns on the line of an Include whose pattern is not valid, and imports the rest', async () => {
+    await write('.ssh/conf-a', 'Host from-a\n');
+    const path = await write('.ssh/config', 'Include conf[z-a]\nInclude conf-[a]\nHost vm\n');
+    const result = await load(path);
+    expect(result.profiles.map((p) => p.name).sort()).toEqual(['from-a', 'vm']);
+    expect(result.warnings).toContainEqual({ host: `${path}:1`, message: expect.stringMatching(/^Include conf\[z-a\] is not a valid pattern .*z-a.*; it was ignored\.$/) });
+  });
+
+  it('matches a Host pattern full of stars against a long alias in linear time', async () => {
+    const alias = `${'a'.repeat(39)}b`;
+    const path = await write('.ssh/config', `Host ${'a*'.repeat(10)}c\n    User star\nHost ${alias}\n    HostName 192.0.2.1\n`);
+    const started = performance.now();
+    const result = await load(path);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(profile(result, alias).user).not.toBe('star');
+  });
+
   it('fails with profiles.import-unreadable when the file is missing', async () => {
     await expect(load(join(home, '.ssh', 'nope'))).rejects.toMatchObject({ code: 'profiles.import-unreadable' });
   });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,15 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('ProfileStore: saving', () => {
+  it('removes temp files a crashed earlier write left next to profiles.json', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeFile(join(dir, `profiles.json.tmp-${gone}-0123456789ab`), '{"half":');
+    await writeFile(join(dir, `profiles.json.bak.tmp-${process.pid}-ba9876543210`), '{"half":');
+    const store = await ProfileStore.open(dir);
+    await store.add({ name: 'a', host: 'a.example.com' });
+    expect(await readdir(dir)).toEqual(['profiles.json']);
+  });
+
   it('starts empty in a new folder and writes nothing until the first change', async () => {
     const store = await ProfileStore.open(join(dir, 'nested', 'Porthole'));
     expect(store.list()).toEqual([]);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Vault, type KeychainBackend } from '../../main/secrets';
 import { VaultCipher } from '../../main/secrets/vault-format';
 import { PortholeError } from '../../main/shared/errors';
+import { hostileMutation, InputTimer } from '../support/fuzz';
 import { mulberry32 } from '../support/prng';
 
 const root = mkdtempSync(join(tmpdir(), 'porthole-vault-fuzz-'));
@@ -50,7 +51,10 @@ const isBase64Byte = (byte: number) => BASE64.includes(byte);
 function mutateOnce(input: Buffer, rng: Rng): Buffer {
   const bytes = Buffer.from(input);
   const at = () => rng.int(Math.max(bytes.length, 1));
-  switch (rng.int(10)) {
+  switch (rng.int(11)) {
+    case 10:
+      // Oversized numbers (the version), oversized lengths (a base64 field), repetition (records).
+      return Buffer.from(hostileMutation(rng.next, bytes.toString('utf8')), 'utf8');
     case 0: {
       if (bytes.length > 0) bytes[at()]! ^= 1 << rng.int(8);
       return bytes;
@@ -149,11 +153,11 @@ describe('vault file fuzzing', () => {
     pristine = readFileSync(join(dir, 'vault.json'));
   });
 
-  it('1200 mutated vault files each end in the stored secrets or a damaged error with the bytes kept', { timeout: 120_000 }, async () => {
+  it('1200 mutated vault files each end in the stored secrets or a damaged error with the bytes kept', { timeout: 300_000 }, async () => {
     const rng = prng(0x5eed_2024);
     const dir = join(root, 'fuzz');
     const outcomes = { valid: 0, damaged: 0, tooNew: 0 };
-    let slowest = 0;
+    const timer = new InputTimer('vault files');
     for (let round = 0; round < 1200; round += 1) {
       rmSync(dir, { recursive: true, force: true });
       let mutated = pristine;
@@ -161,12 +165,13 @@ describe('vault file fuzzing', () => {
       mkdirSync(dir);
       writeFileSync(join(dir, 'vault.json'), mutated);
 
-      const started = Date.now();
       const context = `round ${round}: ${JSON.stringify(mutated.toString('latin1'))}`;
       try {
-        const vault = await Vault.open({ dir, keychain });
-        expect(await vault.list(), context).toEqual(IDS);
-        for (const id of IDS) expect(await vault.get(id), context).toEqual(SECRETS[id]);
+        await timer.run(context.slice(0, 300), async () => {
+          const vault = await Vault.open({ dir, keychain });
+          expect(await vault.list(), context).toEqual(IDS);
+          for (const id of IDS) expect(await vault.get(id), context).toEqual(SECRETS[id]);
+        });
         outcomes.valid += 1;
       } catch (error) {
         if (!(error instanceof PortholeError)) throw new Error(`${context} threw ${String(error)}`, { cause: error });
@@ -176,36 +181,39 @@ describe('vault file fuzzing', () => {
           expect(readFileSync(join(dir, 'vault.json')), context).toEqual(mutated);
           outcomes.tooNew += 1;
         } else {
-          expect(error.code, `${context}: ${error.message}`).toBe('secrets.vault-damaged');
+          // A changed keyId names a key the keychain has no entry for: indistinguishable
+          // from a vault made on another computer, so reported (and kept) as such.
+          expect(['secrets.vault-damaged', 'secrets.vault-key-missing'], `${context}: ${error.message}`).toContain(error.code);
           const names = readdirSync(dir);
           expect(names, context).toHaveLength(1);
-          expect(names[0], context).toMatch(/^vault\.json\.corrupt-/);
+          expect(names[0], context).toMatch(error.code === 'secrets.vault-damaged' ? /^vault\.json\.corrupt-/ : /^vault\.json\.no-key-/);
           expect(readFileSync(join(dir, names[0]!)), context).toEqual(mutated);
           expect(error.message, context).toContain(join(dir, names[0]!));
           outcomes.damaged += 1;
         }
       }
-      slowest = Math.max(slowest, Date.now() - started);
     }
+    timer.finish();
     expect(outcomes.valid + outcomes.damaged + outcomes.tooNew).toBe(1200);
     // Both outcomes must actually occur, or the fuzzer is not exercising much. (The mutation
     // sequence is seeded; the vault's key and nonces are random, so counts vary a little:
     // about 20 valid, 1180 damaged.)
     expect(outcomes.valid).toBeGreaterThanOrEqual(5);
     expect(outcomes.damaged).toBeGreaterThan(900);
-    expect(slowest).toBeLessThan(5_000);
   });
 
   it('the parser never throws on 10000 mutated inputs, and accepts none under a key that did not write them', { timeout: 60_000 }, () => {
     const rng = prng(0xc0ffee);
     const cipher = new VaultCipher(Buffer.from(Array.from({ length: 32 }, (_, i) => i)));
     const kinds = new Map<string, number>();
+    const timer = new InputTimer('vault parser');
     for (let round = 0; round < 10_000; round += 1) {
       let mutated = pristine;
       for (let n = 1 + rng.int(4); n > 0; n -= 1) mutated = mutateOnce(mutated, rng);
-      const { kind } = cipher.read(mutated);
+      const { kind } = timer.runSync(() => `round ${round}: ${mutated.toString('latin1').slice(0, 200)}`, () => cipher.read(mutated));
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
+    timer.finish();
     expect(kinds.get('ok')).toBeUndefined();
     expect((kinds.get('damaged') ?? 0) + (kinds.get('too-new') ?? 0)).toBe(10_000);
   });

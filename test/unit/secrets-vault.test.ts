@@ -4,7 +4,7 @@
  * in test/integration/secrets-keychain.test.ts.)
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,8 +23,11 @@ class MemoryKeychain implements KeychainBackend {
   failWith: Error | undefined;
   /** Accepts writes but forgets them (a broken store). */
   dropWrites = false;
+  /** Entries looked up as "no entry" although they are there (a locked collection on some backends). */
+  wronglyMissing = new Set<string>();
   async getSecret(service: string, account: string) {
     if (this.failWith) throw this.failWith;
+    if (this.wronglyMissing.has(`${service}/${account}`)) return null;
     return this.entries.get(`${service}/${account}`) ?? null;
   }
   async setSecret(service: string, account: string, secret: string) {
@@ -35,6 +38,13 @@ class MemoryKeychain implements KeychainBackend {
     if (this.failWith) throw this.failWith;
     return this.entries.delete(`${service}/${account}`);
   }
+}
+
+/** The one vault key entry a fresh vault makes: `Porthole/vault-key-<key id in hex>`. */
+function keyEntry(keychain: MemoryKeychain): string {
+  const names = [...keychain.entries.keys()].filter((name) => /^Porthole\/vault-key-[0-9a-f]{32}$/.test(name));
+  expect(names).toHaveLength(1);
+  return names[0]!;
 }
 
 async function openNew() {
@@ -110,20 +120,21 @@ describe('vault round trip', () => {
     expect(await vault.list()).toEqual(['token']);
   });
 
-  it('keeps one 256-bit key in the keychain under Porthole / vault-key, made once', async () => {
+  it('keeps one 256-bit key in the keychain under Porthole / vault-key-<key id>, made once', async () => {
     const { dir, keychain, vault } = await openNew();
     await vault.set('a', 'b');
-    expect([...keychain.entries.keys()]).toEqual(['Porthole/vault-key']);
-    const key = keychain.entries.get('Porthole/vault-key')!;
+    const name = keyEntry(keychain);
+    expect([...keychain.entries.keys()]).toEqual([name]);
+    const key = keychain.entries.get(name)!;
     expect(Buffer.from(key, 'base64')).toHaveLength(32);
     await Vault.open({ dir, keychain });
-    expect(keychain.entries.get('Porthole/vault-key')).toBe(key);
+    expect([...keychain.entries]).toEqual([[name, key]]);
   });
 
   it('uses the service and account it is given', async () => {
     const keychain = new MemoryKeychain();
     await Vault.open({ dir: freshDir(), keychain, service: 'Porthole-test', account: 'other-key' });
-    expect([...keychain.entries.keys()]).toEqual(['Porthole-test/other-key']);
+    expect([...keychain.entries.keys()]).toEqual([expect.stringMatching(/^Porthole-test\/other-key-[0-9a-f]{32}$/)]);
   });
 
   it('refuses ids that are empty, too long or contain control characters', async () => {
@@ -167,7 +178,7 @@ describe('vault encryption', () => {
       // Any 12-character piece of the secret would do as a leak, too.
       for (let start = 0; start + 12 <= value.length; start += 6) expect(text.includes(value.slice(start, start + 12))).toBe(false);
     }
-    const key = keychain.entries.get('Porthole/vault-key')!;
+    const key = keychain.entries.get(keyEntry(keychain))!;
     expect(text.includes(key)).toBe(false);
     expect(raw.includes(Buffer.from(key, 'base64'))).toBe(false);
   });
@@ -176,7 +187,7 @@ describe('vault encryption', () => {
     const { dir, keychain, vault, file } = await openNew();
     await vault.set('a', 'value of a');
     await vault.set('b', 'value of b');
-    const cipher = new VaultCipher(Buffer.from(keychain.entries.get('Porthole/vault-key')!, 'base64'));
+    const cipher = new VaultCipher(Buffer.from(keychain.entries.get(keyEntry(keychain))!, 'base64'));
     const structure = parseVaultStructure(readFileSync(file));
     if (structure.kind !== 'ok') throw new Error('vault file not readable');
     const a = structure.records.get('a')!;
@@ -278,6 +289,7 @@ describe('damaged vault files are kept, never overwritten', () => {
     const { dir, keychain, vault, file } = await openNew();
     await vault.set('one', 'secret one');
     const before = readFileSync(file);
+    keychain.entries.delete(keyEntry(keychain));
     keychain.entries.set('Porthole/vault-key', Buffer.alloc(32, 7).toString('base64'));
     const error = await rejection(Vault.open({ dir, keychain }));
     expect(error.code).toBe('secrets.vault-damaged');
@@ -293,7 +305,7 @@ describe('damaged vault files are kept, never overwritten', () => {
 
     const error = await rejection(Vault.open({ dir, keychain }));
     expect(error.code).toBe('secrets.vault-key-missing');
-    expect(error.message).toContain('"Porthole" / "vault-key"');
+    expect(error.message).toMatch(/"Porthole" \/ "vault-key-[0-9a-f]{32}"/);
     const kept = keptFiles(dir, 'no-key');
     expect(kept).toHaveLength(1);
     expect(error.message).toContain(join(dir, kept[0]!));
@@ -304,6 +316,51 @@ describe('damaged vault files are kept, never overwritten', () => {
     const fresh = await Vault.open({ dir, keychain });
     expect(await fresh.list()).toEqual([]);
     expect(keychain.entries.size).toBe(1);
+  });
+
+  it('a keychain that wrongly answers "no entry" costs no key: the vault kept aside opens again later', async () => {
+    const { dir, keychain, vault, file } = await openNew();
+    await vault.set('one', 'secret one');
+    const entriesBefore = new Map(keychain.entries);
+    keychain.wronglyMissing = new Set(keychain.entries.keys());
+    const error = await rejection(Vault.open({ dir, keychain }));
+    expect(error.code).toBe('secrets.vault-key-missing');
+    // The next start, still told "no entry", begins a new vault with a key of its own...
+    const fresh = await Vault.open({ dir, keychain });
+    await fresh.set('two', 'secret two');
+    keychain.wronglyMissing.clear();
+    for (const [name, value] of entriesBefore) expect(keychain.entries.get(name)).toBe(value);
+    // ...and the old key was not overwritten: the kept vault, moved back, still opens.
+    const kept = join(dir, keptFiles(dir, 'no-key')[0]!);
+    renameSync(file, `${file}.newer`);
+    renameSync(kept, file);
+    const old = await Vault.open({ dir, keychain });
+    expect((await old.get('one'))!.toString()).toBe('secret one');
+  });
+
+  it('names each keychain entry by the key id its vault file records', async () => {
+    const { keychain, vault, file } = await openNew();
+    await vault.set('a', 'b');
+    const structure = parseVaultStructure(readFileSync(file));
+    if (structure.kind !== 'ok') throw new Error('vault file not readable');
+    expect([...keychain.entries.keys()]).toEqual([`Porthole/vault-key-${structure.keyId.toString('hex')}`]);
+  });
+
+  it('keeps a vault written under the old single entry name readable, and copies its key to the named entry', async () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    const key = Buffer.alloc(32, 9);
+    const cipher = new VaultCipher(key);
+    writeFileSync(join(dir, 'vault.json'), cipher.serialize(new Map([['one', cipher.encrypt('one', Buffer.from('secret one'))]])));
+    const keychain = new MemoryKeychain();
+    keychain.entries.set('Porthole/vault-key', key.toString('base64'));
+    const vault = await Vault.open({ dir, keychain });
+    expect((await vault.get('one'))!.toString()).toBe('secret one');
+    // The old entry stays (older Porthole versions read it); the named one is added.
+    expect(keychain.entries.get('Porthole/vault-key')).toBe(key.toString('base64'));
+    expect(keychain.entries.get(`Porthole/vault-key-${cipher.keyId.toString('hex')}`)).toBe(key.toString('base64'));
+    keychain.entries.delete('Porthole/vault-key');
+    expect((await (await Vault.open({ dir, keychain })).get('one'))!.toString()).toBe('secret one');
   });
 
   it('an empty vault whose key is gone is simply replaced', async () => {
@@ -436,6 +493,25 @@ describe('vault files on disk', () => {
     await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? vault : other).set(`id-${i}`, `value ${i}`)));
     expect(await vault.list()).toHaveLength(60);
     for (let i = 0; i < 60; i += 1) expect((await other.get(`id-${i}`))!.toString()).toBe(`value ${i}`);
+    expect(readdirSync(dir)).toEqual(['vault.json']);
+  });
+
+  it('breaks a leftover lock that names this very process (pids repeat in containers)', { timeout: 30_000 }, async () => {
+    const { dir, vault } = await openNew();
+    writeFileSync(join(dir, 'vault.json.lock'), `${process.pid}\n`);
+    const started = Date.now();
+    await vault.set('one', '1');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await vault.get('one'))!.toString()).toBe('1');
+    expect(readdirSync(dir)).toEqual(['vault.json']);
+  });
+
+  it('removes temp files a crashed earlier write left next to the vault', async () => {
+    const { dir, vault } = await openNew();
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(join(dir, `vault.json.tmp-${gone}-0123456789ab`), 'half a vault');
+    writeFileSync(join(dir, `vault.json.tmp-${process.pid}-ba9876543210`), 'half a vault');
+    await vault.set('one', '1');
     expect(readdirSync(dir)).toEqual(['vault.json']);
   });
 
