@@ -56,7 +56,10 @@ describe('renderer shell in Chromium', () => {
     const violated = await page.evaluate(
       () =>
         new Promise<string>((resolveViolation) => {
-          document.addEventListener('securitypolicyviolation', (event) => resolveViolation(event.effectiveDirective));
+          document.addEventListener('securitypolicyviolation', (event) => {
+            // Only the script's refusal is this test's business (a refused inline style may come first).
+            if (event.effectiveDirective.startsWith('script-src')) resolveViolation(event.effectiveDirective);
+          });
           const script = document.createElement('script');
           script.textContent = 'window.__injected = true;';
           document.body.append(script);
