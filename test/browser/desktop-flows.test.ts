@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../env/chromium';
 import { startKeyring, type TestKeyring } from '../env/keyring';
-import { startTestHost, type TestHost } from '../env/host';
+import { startTestHost } from '../env/host';
 import { runChecked } from '../env/processes';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
