@@ -88,8 +88,7 @@ describe('WorkerRunner', { timeout: 30_000 }, () => {
     const r = runner({ idleMs: 200 });
     await r.run({ do: 'echo', value: 1 }, 'echoing');
     expect(r.running).toBe(true);
-    await new Promise((done) => setTimeout(done, 600));
-    expect(r.running).toBe(false);
+    await waitFor('the idle worker to stop', () => !r.running, { timeoutMs: 5_000 });
     await expect(r.run({ do: 'echo', value: 2 }, 'echoing')).resolves.toBe(2);
   });
 
