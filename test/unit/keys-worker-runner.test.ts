@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerRunner, type WorkerRunnerOptions } from '../../main/keys/worker-runner';
 import { PortholeError } from '../../main/shared/errors';
 import type { MisbehaviourRequest } from '../support/misbehaving-worker';
+import { waitFor } from '../env/wait';
 
 const script = { path: resolve(__dirname, '../support/misbehaving-worker.ts'), typescript: true };
 const runners: WorkerRunner<MisbehaviourRequest, unknown>[] = [];
