@@ -9,6 +9,7 @@ import { ErrorNote } from '../ui/ErrorNote';
 import { Icon } from '../ui/Icon';
 import { useCommand } from '../ui/use-command';
 import { describeKeyType, shortFormat } from './key-formats';
+import { InstallKeyDialog } from './InstallKeyDialog';
 
 export function KeysScreen() {
   const { keys, hosts } = useSnapshot();
@@ -49,6 +50,7 @@ function KeyRow({ keyView, usedBy }: { keyView: KeyView; usedBy: readonly string
   const api = useApi();
   const store = useStore();
   const [confirm, setConfirm] = useState(false);
+  const [installing, setInstalling] = useState(false);
   const [command, run] = useCommand();
   const titleId = `key-${keyView.name}`;
   return (
@@ -81,10 +83,12 @@ function KeyRow({ keyView, usedBy }: { keyView: KeyView; usedBy: readonly string
           <Icon name="copy" />
           Copy public key
         </Button>
+        <Button onPress={() => setInstalling(true)}>Install on host</Button>
         <Button variant="quiet" onPress={() => setConfirm(true)} aria-label={`Remove key ${keyView.name}`}>
           Remove
         </Button>
       </div>
+      <InstallKeyDialog keyName={keyView.name} isOpen={installing} onClose={() => setInstalling(false)} />
       <ConfirmDialog
         isOpen={confirm}
         title={`Remove key “${keyView.name}”?`}
