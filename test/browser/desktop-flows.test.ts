@@ -2,21 +2,27 @@
  * The issue's flows as a student meets them: the real renderer build in Chromium, wired
  * through the test bridge to the real desktop service (main/app), against a real sshd,
  * Debian's Jupyter and a real Secret Service. Nothing is stood in for but the Electron
- * shell around them.
+ * shell around them. Each flow saves a screenshot of its key moment as
+ * test-artifacts/screens/flow-*.png.
  */
-import { writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { backoffDelay } from '../../main/ssh/backoff';
 import { launchChromium } from '../env/chromium';
 import { startKeyring, type TestKeyring } from '../env/keyring';
-import { startTestHost } from '../env/host';
+import type { TestHost } from '../env/host';
+import { generateKeyPair } from '../env/keys';
 import { runChecked } from '../env/processes';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
 import { serveDirectory } from '../support/static-server';
-import { startDesktop, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
+import { desktopTestKit, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
 import { attachBridge } from './support/bridge';
+import { openNewNotebook, runCell, waitForKernel } from './support/notebook-page';
+
+const SCREENS = resolve(__dirname, '../../test-artifacts/screens');
 
 let keyring: TestKeyring;
 let browser: Browser;
@@ -32,19 +38,80 @@ afterAll(async () => {
   await site?.close();
   await keyring?.stop();
 });
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { host: testHost, desktop, defer } = desktopTestKit();
 
 async function openApp(d: DesktopHarness): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  cleanups.push(() => context.close());
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, colorScheme: 'light' });
+  defer(() => context.close());
   const page = await context.newPage();
   const detach = await attachBridge(page, d.service);
-  cleanups.push(async () => detach());
+  defer(async () => detach());
   await page.goto(site.url);
   return page;
+}
+
+/**
+ * The user's browser: a second page where the desktop's "open in browser" lands (through
+ * the one-time handoff). `landedAt()` is the notebook URL it reached, once it did.
+ */
+async function browserTab(d: DesktopHarness): Promise<{ page: Page; landedAt: () => string | undefined }> {
+  const context = await browser.newContext();
+  defer(() => context.close());
+  const page = await context.newPage();
+  let landedAt: string | undefined;
+  d.onOpen = async (target) => {
+    await page.goto(target);
+    await page.waitForURL(/\/tree/);
+    landedAt = page.url();
+  };
+  return { page, landedAt: () => landedAt };
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENS, `flow-${name}-light.png`) });
+}
+
+/** The text a screen reader reads after the field's name: its aria-describedby targets. */
+async function descriptionOf(field: Locator): Promise<string> {
+  return field.evaluate((element) =>
+    (element.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
+}
+
+/**
+ * Drags a file in from the desktop and drops it on `target`, through Chromium's own drag
+ * pipeline (CDP Input.dispatchDragEvent), as a file manager does: a DataTransfer made in
+ * the page cannot carry an OS drag's allowed effects, so drop zones would refuse it.
+ */
+async function dropFile(page: Page, target: Locator, path: string): Promise<void> {
+  const box = await target.boundingBox();
+  if (box === null) throw new Error('the drop target is not on screen');
+  const cdp = await page.context().newCDPSession(page);
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const data = { items: [], files: [path], dragOperationsMask: 1 /* copy */ };
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+  await cdp.detach();
+}
+
+/** The address on a card's "Ready on 127.0.0.1:PORT" badge. */
+async function readyAddress(card: Locator): Promise<string> {
+  const badge = card.getByText(/^Ready on 127\.0\.0\.1:\d+$/);
+  await badge.waitFor({ timeout: 60_000 });
+  return (await badge.textContent())!.replace('Ready on ', '');
+}
+
+/** The host editor, filled in as a user does for the test host; the key picked is the editor's default. */
+async function addHost(page: Page, name: string, h: TestHost): Promise<void> {
+  const editor = page.getByRole('dialog', { name: 'Add a host' });
+  await editor.getByLabel('Name').fill(name);
+  await editor.getByLabel('Address').fill('127.0.0.1');
+  await editor.getByLabel('User').fill(h.user.name);
+  await editor.getByLabel('SSH port').fill(String(h.port));
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await editor.waitFor({ state: 'detached' });
 }
 
 async function puttyKey(dir: string, passphrase: string): Promise<{ path: string; publicLine: string }> {
@@ -57,20 +124,11 @@ async function puttyKey(dir: string, passphrase: string): Promise<{ path: string
 
 describe('the desktop app, end to end', () => {
   it('first run: import a .ppk v3 through the wizard, add the host, trust its key, one click, and the notebook runs a cell', async () => {
-    const h = await startTestHost();
-    cleanups.push(() => h.stop());
-    const d = await startDesktop();
-    cleanups.push(() => d.close());
+    const h = await testHost();
+    const d = await desktop();
     const key = await puttyKey(makeDir('ppk'), 'seminar passphrase');
     appendFileSync(join(dirname(h.sshd.configPath), 'authorized_keys'), `${key.publicLine}\n`);
-    const notebookPage = (await browser.newContext()).newPage();
-    let landedAt: string | null = null;
-    d.onOpen = async (target) => {
-      const p = await notebookPage;
-      await p.goto(target);
-      await p.waitForURL(/\/tree/);
-      landedAt = p.url();
-    };
+    const tab = await browserTab(d);
 
     const page = await openApp(d);
     // The wizard: pick the file, see what it is, a wrong passphrase said on the field, then the right one.
@@ -85,25 +143,16 @@ describe('the desktop app, end to end', () => {
     await wizard.getByText(/The passphrase for seminar.ppk is wrong/).first().waitFor();
     await wizard.getByLabel('Passphrase').fill('seminar passphrase');
     await wizard.getByRole('button', { name: 'Import key' }).click();
-    await wizard.getByRole('button', { name: 'Copy public key' }).waitFor().catch(async (error: unknown) => {
-      await page.screenshot({ path: 'test-artifacts/screens/flow-wizard-debug.png' });
-      throw error;
-    });
     await wizard.getByRole('button', { name: 'Copy public key' }).click();
-    await waitFor('the public key on the clipboard', () => d.clipboard.includes(key.publicLine.split(' ').slice(0, 2).join(' ') + ' student@seminar') || d.clipboard.some((c) => c.startsWith(key.publicLine.split(' ').slice(0, 2).join(' '))));
+    const keyTypeAndBlob = key.publicLine.split(' ').slice(0, 2).join(' ');
+    await waitFor('the public key on the clipboard', () => d.clipboard.some((c) => c.startsWith(keyTypeAndBlob)));
     await wizard.getByRole('button', { name: 'Done' }).click();
     await wizard.waitFor({ state: 'detached' });
     expect((await d.service.handlers['keys:list']({})).map((k) => k.name)).toEqual(['seminar']);
 
     // The host: address, user, port; the key just imported is the one picked.
     await page.getByRole('button', { name: 'Add a host' }).first().click();
-    const editor = page.getByRole('dialog', { name: 'Add a host' });
-    await editor.getByLabel('Name').fill('seminar-vm');
-    await editor.getByLabel('Address').fill('127.0.0.1');
-    await editor.getByLabel('User').fill(h.user.name);
-    await editor.getByLabel('SSH port').fill(String(h.port));
-    await editor.getByRole('button', { name: 'Save' }).click();
-    await editor.waitFor({ state: 'detached' });
+    await addHost(page, 'seminar-vm', h);
     expect(d.service.hosts()[0]).toMatchObject({ name: 'seminar-vm', port: h.port, key: { kind: 'vault', name: 'seminar' } });
 
     // One click; the unknown host key is shown with its fingerprint and trusted.
@@ -112,38 +161,22 @@ describe('the desktop app, end to end', () => {
     const question = page.getByRole('dialog', { name: 'Is this the right server?' });
     await question.getByText(h.sshd.hostKey.fingerprint).waitFor();
     await question.getByRole('button', { name: 'Trust always' }).click();
-    await card.getByText(/^Ready on 127\.0\.0\.1:\d+/).waitFor({ timeout: 60_000 });
-    await waitFor('the notebook page to open', () => landedAt !== null, { timeoutMs: 30_000 });
-    expect(landedAt!).not.toContain('token=');
-    await page.screenshot({ path: 'test-artifacts/screens/flow-ready-light.png' });
+    await readyAddress(card);
+    const landedAt = await waitFor('the notebook page to open', tab.landedAt, { timeoutMs: 30_000 });
+    expect(landedAt).not.toContain('token=');
+    await screenshot(page, 'ready');
 
     // The notebook opened in the second page runs a cell.
-    const p = await notebookPage;
-    const base = landedAt!.replace(/tree.*$/, '');
-    const created = await p.evaluate(async (api) => {
-      const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
-      const response = await fetch(`${api}api/contents`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-XSRFToken': xsrf }, body: JSON.stringify({ type: 'notebook' }) });
-      return (await response.json()) as { path: string };
-    }, base);
-    await p.goto(`${base}notebooks/${created.path}`);
-    const cell = p.locator('.cell.code_cell').first();
-    await p.locator('#kernel_indicator_icon.kernel_idle_icon').waitFor({ timeout: 30_000 });
-    await cell.locator('.CodeMirror').click();
-    await p.keyboard.type('print(6*7)');
-    await p.keyboard.press('Shift+Enter');
-    await cell.locator('.output_area pre').waitFor({ timeout: 30_000 });
-    expect(await cell.locator('.output_area pre').textContent()).toContain('42');
-    await p.context().close();
+    await openNewNotebook(tab.page, landedAt.replace(/tree.*$/, ''));
+    expect(await runCell(tab.page, 0, 'print(6*7)')).toContain('42');
 
     // The page never held the token.
     expect(await page.content()).not.toMatch(/token=[0-9a-f]{16}/);
   });
 
   it('a changed host key shows the blocking warning with both fingerprints, and nothing is sent', async () => {
-    const h = await startTestHost();
-    cleanups.push(() => h.stop());
-    const d = await startDesktop();
-    cleanups.push(() => d.close());
+    const h = await testHost();
+    const d = await desktop();
     writeFileSync(join(d.dataDir, 'known_hosts'), `[127.0.0.1]:${h.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n`);
     await d.service.handlers['hosts:save']({ originalName: null, host: { name: 'vm', host: '127.0.0.1', port: h.port, user: h.user.name, key: { kind: 'path', path: h.clientKey.privatePath } } });
     const page = await openApp(d);
@@ -154,7 +187,197 @@ describe('the desktop app, end to end', () => {
     await warning.getByText(h.sshd.hostKey.fingerprint).waitFor();
     await warning.getByText(join(d.dataDir, 'known_hosts'), { exact: false }).first().waitFor();
     expect(await warning.getByRole('button', { name: /trust|accept|connect/i }).count()).toBe(0);
-    await page.screenshot({ path: 'test-artifacts/screens/flow-hostkey-changed-light.png' });
+    await screenshot(page, 'hostkey-changed');
     expect(h.sshd.log().slice(logBefore)).not.toMatch(/Accepted |Failed |Postponed /);
+  });
+
+  it('a wrong passphrase is said on the Passphrase field of the wizard; the right one imports the dropped key', async () => {
+    const d = await desktop();
+    const passphrase = 'course passphrase';
+    const key = await generateKeyPair(makeDir('openssh-key'), 'course_key', { passphrase, comment: 'student@course' });
+    const page = await openApp(d);
+
+    await page.getByRole('button', { name: 'Import a key' }).first().click();
+    const wizard = page.getByRole('dialog');
+    await dropFile(page, wizard.getByText('Drop your key file here'), key.privatePath);
+    await wizard.getByText('OpenSSH private key').waitFor();
+    const field = wizard.getByRole('textbox', { name: 'Passphrase' });
+    await field.fill('not the passphrase');
+    await wizard.getByRole('button', { name: 'Import key' }).click();
+
+    // Said on the field itself: marked invalid, and the message is what a screen reader reads with it.
+    await waitFor('the field marked invalid', async () => (await field.getAttribute('aria-invalid')) === 'true');
+    expect(await descriptionOf(field)).toMatch(/passphrase for course_key is wrong/i);
+    expect(await wizard.getByRole('alert').count()).toBe(0);
+    await screenshot(page, 'wrong-passphrase');
+    expect(await d.service.handlers['keys:list']({})).toEqual([]);
+
+    // Typing again clears the complaint; the right passphrase imports.
+    await field.fill(passphrase);
+    expect(await field.getAttribute('aria-invalid')).toBeNull();
+    await wizard.getByRole('button', { name: 'Import key' }).click();
+    await page.getByRole('dialog', { name: 'Your key is ready' }).getByText(key.fingerprint).waitFor();
+    await wizard.getByRole('button', { name: 'Done' }).click();
+    await wizard.waitFor({ state: 'detached' });
+    expect(await d.service.handlers['keys:list']({})).toMatchObject([{ name: 'course_key', fingerprint: key.fingerprint, format: 'openssh', source: 'vault' }]);
+    await page.getByRole('navigation').getByRole('button', { name: 'Keys' }).click();
+    await page.getByRole('article', { name: 'course_key' }).getByText(key.fingerprint).waitFor();
+    expect(d.allEventText()).not.toContain(passphrase);
+  });
+
+  it('an auth failure shows the message and hint on the card; after "Install on host" with the password, Retry reaches ready', async () => {
+    // As on a cloud VM: sshd reads the user's own ~/.ssh/authorized_keys, where "Install on host" writes.
+    const h = await testHost({ auth: { publickey: true, password: true }, extraConfig: ['Match all', 'AuthorizedKeysFile .ssh/authorized_keys'] });
+    const d = await desktop({ knownHostsFiles: [h.knownHostsPath] });
+    const page = await openApp(d);
+
+    // A new key, made in the wizard; the user skips putting it on the VM and adds the host.
+    await page.getByRole('button', { name: 'generate a new key' }).click();
+    const wizard = page.getByRole('dialog', { name: 'Generate a new key' });
+    await wizard.getByRole('textbox', { name: 'Name' }).fill('laptop');
+    await wizard.getByRole('button', { name: 'Generate key' }).click();
+    const done = page.getByRole('dialog', { name: 'Your key is ready' });
+    await done.getByRole('button', { name: 'Add a host with this key' }).click();
+    await addHost(page, 'course-vm', h);
+    expect(d.service.hosts()).toMatchObject([{ name: 'course-vm', key: { kind: 'vault', name: 'laptop' } }]);
+
+    // Launch: the VM refuses the key and offers a password login, which the user declines.
+    const card = page.getByRole('article', { name: 'course-vm' });
+    await card.getByRole('button', { name: 'Launch notebook' }).click();
+    const passwordQuestion = page.getByRole('dialog', { name: 'Password needed' });
+    await passwordQuestion.getByRole('button', { name: 'Cancel' }).click();
+    const failure = card.getByRole('alert');
+    await failure.getByText(`refused the login as "${h.user.name}"`, { exact: false }).waitFor({ timeout: 30_000 });
+    await failure.getByText('your public key is in ~/.ssh/authorized_keys on the server', { exact: false }).waitFor();
+    await card.getByText('Failed', { exact: true }).waitFor();
+    await screenshot(page, 'auth-failed');
+
+    // The fix, in the app: install the key over the password login, from the Keys screen.
+    await page.getByRole('navigation').getByRole('button', { name: 'Keys' }).click();
+    await page.getByRole('article', { name: 'laptop' }).getByRole('button', { name: 'Install on host' }).click();
+    const install = page.getByRole('dialog', { name: 'Install “laptop” on a host' });
+    await install.getByRole('textbox', { name: 'Address' }).fill('127.0.0.1');
+    await install.getByRole('textbox', { name: 'User' }).fill(h.user.name);
+    await install.getByRole('textbox', { name: 'SSH port' }).fill(String(h.port));
+    await install.getByRole('textbox', { name: 'Password' }).fill(h.password!);
+    await install.getByRole('button', { name: 'Install on host' }).click();
+    await install.getByText('The key was added').waitFor({ timeout: 30_000 });
+    await screenshot(page, 'key-installed');
+    await install.getByRole('button', { name: 'Close' }).click();
+    await install.waitFor({ state: 'detached' });
+    const publicKey = (await d.service.handlers['keys:list']({}))[0]!.publicKey;
+    expect(readFileSync(join(h.user.home, '.ssh', 'authorized_keys'), 'utf8')).toContain(publicKey);
+
+    // Retry on the card: the key is accepted now, with no question asked.
+    await page.getByRole('navigation').getByRole('button', { name: 'Hosts' }).click();
+    const promptsBefore = d.events.filter((e) => e.event === 'prompts:changed').length;
+    await card.getByRole('button', { name: 'Retry' }).click();
+    await readyAddress(card);
+    expect(await card.getByRole('alert').count()).toBe(0);
+    expect(d.events.filter((e) => e.event === 'prompts:changed').length).toBe(promptsBefore);
+    expect(d.allEventText()).not.toContain(h.password!);
+  });
+
+  it('sshd restarted while ready: the card shows reconnecting, then ready on the same port, and the open notebook page runs a cell', async () => {
+    const h = await testHost();
+    const d = await desktop({ knownHostsFiles: [h.knownHostsPath] });
+    await d.service.handlers['hosts:save']({ originalName: null, host: { name: 'vm', host: '127.0.0.1', port: h.port, user: h.user.name, key: { kind: 'path', path: h.clientKey.privatePath }, jupyter: { stopOnDisconnect: true } } });
+    const tab = await browserTab(d);
+    const page = await openApp(d);
+    const card = page.getByRole('article', { name: 'vm' });
+    await card.getByRole('button', { name: 'Launch notebook' }).click();
+    const address = await readyAddress(card);
+    const landedAt = await waitFor('the notebook page to open', tab.landedAt, { timeoutMs: 30_000 });
+    expect(new URL(landedAt).host).toBe(address);
+    await openNewNotebook(tab.page, landedAt.replace(/tree.*$/, ''));
+    expect(await runCell(tab.page, 0, 'x = 6*7; print(x)')).toContain('42');
+
+    // sshd goes down (its sessions with it) and comes back on the same port.
+    await h.sshd.stop();
+    await card.getByText(/^Reconnecting/).waitFor({ timeout: 30_000 });
+    await card.getByText('the local port stays the same', { exact: false }).waitFor();
+    // The count-down is the backoff's, not the time since the card was drawn (one tick of slack).
+    const shown = await card.evaluate((article) => article.textContent ?? '');
+    const attempt = Number(/\(attempt (\d+)\)/.exec(shown)?.[1]);
+    const seconds = Number(/Reconnecting in (\d+) s/.exec(shown)?.[1] ?? 0);
+    expect(attempt).toBeGreaterThanOrEqual(1);
+    expect(seconds).toBeLessThanOrEqual(Math.ceil(backoffDelay(attempt, 0) / 1000) + 1);
+    await screenshot(page, 'reconnecting');
+    await h.sshd.start();
+    expect(await readyAddress(card)).toBe(address);
+    await card.getByText('Reconnected after the network dropped', { exact: false }).waitFor();
+    await screenshot(page, 'reconnected');
+
+    // The page opened before the drop was never reloaded: same port, same kernel, its variables still there.
+    expect(new URL(tab.page.url()).host).toBe(address);
+    await waitForKernel(tab.page);
+    expect(await runCell(tab.page, 1, 'print(x + 1)')).toContain('43');
+  });
+
+  it('~/.ssh/config import: the preview lists hosts, skipped patterns and warnings; the hosts list shows exactly the ones left ticked', async () => {
+    const d = await desktop();
+    writeFileSync(
+      join(d.home, '.ssh', 'config'),
+      [
+        'Host gpu',
+        '  HostName 203.0.113.7',
+        '  User ubuntu',
+        '  IdentityFile ~/.ssh/gpu.pem',
+        '  LocalForward 6006 localhost:6006',
+        '',
+        'Host lab',
+        '  HostName lab.example.com',
+        '  Port 2222',
+        '  IdentityFile ~/.ssh/id_ed25519',
+        '  IdentityFile ~/.ssh/id_rsa',
+        '',
+        'Host bastion',
+        '  HostName 198.51.100.20',
+        '  User admin',
+        '',
+        'Host legacy',
+        '  HostName 10.0.0.5',
+        '  ProxyCommand ssh -W %h:%p bastion',
+        '',
+        'Host *.internal',
+        '  User ops',
+        '',
+        'Host *',
+        '  ServerAliveInterval 30',
+        '',
+      ].join('\n'),
+    );
+    const page = await openApp(d);
+    await page.getByRole('button', { name: 'Import from ~/.ssh/config' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import hosts' });
+    const list = dialog.getByRole('list', { name: 'Hosts to import' });
+    await list.waitFor();
+    await dialog.getByText(join(d.home, '.ssh', 'config'), { exact: false }).waitFor();
+    const boxes = list.getByRole('checkbox');
+    expect(await boxes.evaluateAll((inputs) => inputs.map((input) => [input.closest('label')?.querySelector('strong')?.textContent, (input as HTMLInputElement).checked]))).toEqual([
+      ['gpu', true],
+      ['lab', true],
+      ['bastion', true],
+    ]);
+    await list.getByRole('checkbox', { name: /^gpu.*ubuntu@203\.0\.113\.7/ }).waitFor();
+    await list.getByRole('checkbox', { name: /^lab.*lab\.example\.com:2222/ }).waitFor();
+    await dialog.getByText('It lists 2 IdentityFiles; Porthole uses the first', { exact: false }).waitFor();
+    await dialog.getByText('3 skipped').click();
+    await dialog.getByText('ProxyCommand', { exact: false }).waitFor();
+    await dialog.getByText('*.internal', { exact: true }).waitFor();
+    await dialog.getByText('This is a pattern, not one host', { exact: false }).first().waitFor();
+
+    // The user clicks the row (the label around the visually hidden checkbox).
+    const lab = list.getByRole('checkbox', { name: /^lab/ });
+    await list.getByRole('listitem').filter({ hasText: 'lab.example.com' }).click();
+    expect(await lab.isChecked()).toBe(false);
+    await screenshot(page, 'import-preview');
+    await dialog.getByRole('button', { name: 'Import 2 hosts' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const hosts = page.getByRole('list', { name: 'Hosts' }).getByRole('article');
+    await waitFor('the two imported hosts listed', async () => (await hosts.count()) === 2);
+    expect(await hosts.evaluateAll((cards) => cards.map((card) => card.querySelector('h3')?.textContent))).toEqual(['gpu', 'bastion']);
+    expect(d.service.hosts().map((x) => `${x.name}=${x.user ?? ''}@${x.host}:${x.port}`)).toEqual(['gpu=ubuntu@203.0.113.7:22', 'bastion=admin@198.51.100.20:22']);
+    await screenshot(page, 'import-result');
   });
 });

@@ -4,7 +4,7 @@
  * password mode, the user logs in through Jupyter's own form.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { NotebookSession } from '../../main/session/notebook-session';
 import { statSync, readFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -14,6 +14,7 @@ import { launchChromium } from '../env/chromium';
 import { startTestHost, type TestHost } from '../env/host';
 import { waitFor } from '../env/wait';
 import { notebookSession } from '../integration/support/notebook';
+import { openNewNotebook, runCell } from './support/notebook-page';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -33,24 +34,6 @@ async function start(options: Parameters<typeof notebookSession>[1] = {}): Promi
   cleanups.push(() => session.stop());
   await session.start();
   return { host, session };
-}
-
-/** Creates a notebook through the UI's own API and runs `code` in its first cell by typing, like a user. */
-async function runCell(page: Page, base: string, code: string): Promise<string> {
-  const created = await page.evaluate(async (api) => {
-    const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
-    const response = await fetch(`${api}api/contents`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-XSRFToken': xsrf }, body: JSON.stringify({ type: 'notebook' }) });
-    return (await response.json()) as { path: string };
-  }, base);
-  await page.goto(`${base}notebooks/${created.path}`);
-  const cell = page.locator('.cell.code_cell').first();
-  await page.locator('#kernel_indicator_icon.kernel_idle_icon').waitFor({ timeout: 30_000 });
-  await cell.locator('.CodeMirror').click();
-  await page.keyboard.type(code);
-  await page.keyboard.press('Shift+Enter');
-  const output = cell.locator('.output_area pre');
-  await output.waitFor({ timeout: 30_000 });
-  return (await output.textContent()) ?? '';
 }
 
 describe('notebook in Chromium through Porthole', () => {
@@ -79,7 +62,8 @@ describe('notebook in Chromium through Porthole', () => {
     expect((await fetch(secretUrl, { redirect: 'manual' }).catch(() => null))?.status ?? 'closed').not.toBe(302);
     await waitFor('the redirect file to go', () => !existsSync(file));
     const base = new URL('.', page.url().replace(/tree.*$/, '')).toString();
-    expect(await runCell(page, base, 'print(6*7)')).toContain('42');
+    await openNewNotebook(page, base);
+    expect(await runCell(page, 0, 'print(6*7)')).toContain('42');
     await page.close();
   });
 
@@ -120,7 +104,8 @@ describe('notebook in Chromium through Porthole', () => {
     await page.locator('#login_submit').click();
     await page.locator('#notebook_list').waitFor();
     const base = page.url().replace(/tree.*$/, '');
-    expect(await runCell(page, base, 'print(6*7)')).toContain('42');
+    await openNewNotebook(page, base);
+    expect(await runCell(page, 0, 'print(6*7)')).toContain('42');
     await page.close();
   });
 });

@@ -5,14 +5,14 @@
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandArgs, CommandName, CommandResult } from '../../main/ipc/contract';
 import { startKeyring, type TestKeyring } from '../env/keyring';
-import { startTestHost, type TestHost } from '../env/host';
+import type { TestHost } from '../env/host';
 import { listProcesses, runChecked } from '../env/processes';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
-import { followHandoff, startDesktop, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
+import { desktopTestKit, followHandoff, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
 
 const AUTH_ATTEMPT = /Accepted |Failed |Postponed |Invalid user|authentication failure/;
 
@@ -25,20 +25,7 @@ afterAll(async () => {
   await keyring?.stop();
 });
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-async function host(options?: Parameters<typeof startTestHost>[0]): Promise<TestHost> {
-  const h = await startTestHost(options);
-  cleanups.push(() => h.stop());
-  return h;
-}
-async function desktop(options?: Parameters<typeof startDesktop>[0]): Promise<DesktopHarness> {
-  const d = await startDesktop(options);
-  cleanups.push(() => d.close());
-  return d;
-}
+const { host, desktop } = desktopTestKit();
 
 /** Calls a handler the way IPC does, turning a thrown PortholeError into its info for assertions. */
 async function call<N extends CommandName>(d: DesktopHarness, name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {

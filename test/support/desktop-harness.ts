@@ -7,8 +7,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { DesktopService } from '../../main/app/service';
 import type { EventName, EventPayload, SessionView } from '../../main/ipc/contract';
+import { startTestHost, type TestHost, type TestHostOptions } from '../env/host';
 import type { TestKeyring } from '../env/keyring';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
@@ -113,4 +115,34 @@ export async function startDesktop(options: { knownHostsFiles?: readonly string[
     events.push({ event, payload: structuredClone(payload) });
   });
   return harness;
+}
+
+export interface DesktopTestKit {
+  /** A test host (sshd, user, Jupyter on PATH), stopped after the test. */
+  host(options?: TestHostOptions): Promise<TestHost>;
+  /** The real desktop service, shut down (servers it started stopped) after the test. */
+  desktop(options?: Parameters<typeof startDesktop>[0]): Promise<DesktopHarness>;
+  /** Anything else to undo after the test; undone in reverse order of starting. */
+  defer(cleanup: () => Promise<unknown>): void;
+}
+
+/** Call once at a test file's top level: what each test starts is stopped after it, last first. */
+export function desktopTestKit(): DesktopTestKit {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    host: async (options) => {
+      const h = await startTestHost(options);
+      cleanups.push(() => h.stop());
+      return h;
+    },
+    desktop: async (options) => {
+      const d = await startDesktop(options);
+      cleanups.push(() => d.close());
+      return d;
+    },
+    defer: (cleanup) => void cleanups.push(cleanup),
+  };
 }
