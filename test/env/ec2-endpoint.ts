@@ -34,6 +34,13 @@ export const STAND_IN_ACCOUNT_ID = '123456789012';
 /** The example key pair of the AWS documentation; the stand-in accepts it unless told otherwise. */
 export const EXAMPLE_CREDENTIAL: Ec2Credential = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
+/** AMIs as AWS names them, for seeding: a Deep Learning AMI, Ubuntu, Amazon Linux. */
+export const KNOWN_IMAGES = {
+  deepLearning: { imageId: 'ami-0d1e2a3b4c5d6e7f8', name: 'Deep Learning OSS Nvidia Driver AMI GPU PyTorch 2.3.0 (Ubuntu 20.04) 20240606', ownerAlias: 'amazon' },
+  ubuntu: { imageId: 'ami-0a1b2c3d4e5f60718', name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240207.1' },
+  amazonLinux: { imageId: 'ami-0f0e0d0c0b0a09080', name: 'al2023-ami-2023.4.20240401.1-kernel-6.1-x86_64', ownerAlias: 'amazon' },
+} as const satisfies Record<string, ImageSeed>;
+
 export interface Ec2Credential {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -260,34 +267,23 @@ export async function startEc2Endpoint(options: Ec2EndpointOptions = {}): Promis
       }
       return describeImagesXml(requestId, matching.map(imageXml));
     },
-    StartInstances(params, requestId) {
-      const changes = listParam(params, 'InstanceId').map((id): StateChange => {
-        const live = existing(id);
-        const previous = live.state;
-        if (previous === 'stopped') {
-          enter(live, 'pending');
-          live.starts += 1;
-        } else if (previous !== 'pending' && previous !== 'running') {
-          throw new Ec2Error(400, 'IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be started.`);
-        }
-        return { instanceId: id, previous, current: live.state };
-      });
-      return stateChangeXml('StartInstances', requestId, changes);
-    },
-    StopInstances(params, requestId) {
-      const changes = listParam(params, 'InstanceId').map((id): StateChange => {
-        const live = existing(id);
-        const previous = live.state;
-        if (previous === 'running') {
-          enter(live, 'stopping');
-          live.stops += 1;
-        } else if (previous !== 'stopping' && previous !== 'stopped') {
-          throw new Ec2Error(400, 'IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be stopped.`);
-        }
-        return { instanceId: id, previous, current: live.state };
-      });
-      return stateChangeXml('StopInstances', requestId, changes);
-    },
+    StartInstances: (params, requestId) => stateChangeXml('StartInstances', requestId, listParam(params, 'InstanceId').map((id) => change(id, 'start'))),
+    StopInstances: (params, requestId) => stateChangeXml('StopInstances', requestId, listParam(params, 'InstanceId').map((id) => change(id, 'stop'))),
+  };
+
+  /** Start: stopped -> pending (pending and running stay); stop: running -> stopping (stopping and stopped stay). */
+  const change = (id: string, verb: 'start' | 'stop'): StateChange => {
+    const live = existing(id);
+    const previous = live.state;
+    const [from, to, staying] = verb === 'start' ? (['stopped', 'pending', ['pending', 'running']] as const) : (['running', 'stopping', ['stopping', 'stopped']] as const);
+    if (previous === from) {
+      enter(live, to);
+      if (verb === 'start') live.starts += 1;
+      else live.stops += 1;
+    } else if (!(staying as readonly Ec2StateName[]).includes(previous)) {
+      throw new Ec2Error(400, 'IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be ${verb === 'start' ? 'started' : 'stopped'}.`);
+    }
+    return { instanceId: id, previous, current: live.state };
   };
 
   const existing = (id: string): LiveInstance => {

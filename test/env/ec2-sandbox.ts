@@ -3,22 +3,16 @@
  * hand: `npx tsx test/env/ec2-sandbox.ts` prints the environment to export, then serves
  * until Ctrl-C. Instances move on every second describe, so a start shows pending first.
  */
-import { EXAMPLE_CREDENTIAL, startEc2Endpoint, type ImageSeed, type InstanceSeed } from './ec2-endpoint';
-
-export const SANDBOX_IMAGES: readonly ImageSeed[] = [
-  { imageId: 'ami-0d1e2a3b4c5d6e7f8', name: 'Deep Learning OSS Nvidia Driver AMI GPU PyTorch 2.3.0 (Ubuntu 20.04) 20240606', ownerAlias: 'amazon' },
-  { imageId: 'ami-0a1b2c3d4e5f60718', name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240207.1' },
-  { imageId: 'ami-0f0e0d0c0b0a09080', name: 'al2023-ami-2023.4.20240401.1-kernel-6.1-x86_64', ownerAlias: 'amazon' },
-];
+import { EXAMPLE_CREDENTIAL, KNOWN_IMAGES, startEc2Endpoint, type InstanceSeed } from './ec2-endpoint';
 
 export const SANDBOX_INSTANCES: readonly InstanceSeed[] = [
-  { id: 'i-0a11c0ffee0000001', name: 'gpu-seminar', state: 'stopped', instanceType: 'g4dn.xlarge', imageId: 'ami-0d1e2a3b4c5d6e7f8', keyName: 'seminar' },
-  { id: 'i-0a11c0ffee0000002', name: 'student-01', state: 'running', instanceType: 't3.medium', imageId: 'ami-0a1b2c3d4e5f60718', keyName: 'seminar' },
-  { id: 'i-0a11c0ffee0000003', name: 'data-prep', state: 'stopped', instanceType: 'm5.large', imageId: 'ami-0f0e0d0c0b0a09080', keyName: null },
+  { id: 'i-0a11c0ffee0000001', name: 'gpu-seminar', state: 'stopped', instanceType: 'g4dn.xlarge', imageId: KNOWN_IMAGES.deepLearning.imageId, keyName: 'seminar' },
+  { id: 'i-0a11c0ffee0000002', name: 'student-01', state: 'running', instanceType: 't3.medium', imageId: KNOWN_IMAGES.ubuntu.imageId, keyName: 'seminar' },
+  { id: 'i-0a11c0ffee0000003', name: 'data-prep', state: 'stopped', instanceType: 'm5.large', imageId: KNOWN_IMAGES.amazonLinux.imageId, keyName: null },
 ];
 
 async function main(): Promise<void> {
-  const endpoint = await startEc2Endpoint({ instances: SANDBOX_INSTANCES, images: SANDBOX_IMAGES, describesPerStep: 2 });
+  const endpoint = await startEc2Endpoint({ instances: SANDBOX_INSTANCES, images: Object.values(KNOWN_IMAGES), describesPerStep: 2 });
   process.stdout.write(
     [
       `EC2 stand-in on ${endpoint.url} (${endpoint.region}). In another shell:`,

@@ -5,23 +5,24 @@
  * AWS config/credentials files, the environment, an SSO profile, and Porthole's vault; the
  * stand-in checks every SigV4 signature, so a test passes only if the right key signed.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsProvider, listAwsProfiles, saveAwsAccessKey, type AwsProviderDeps } from '../../main/cloud/aws';
 import type { CloudAccount, CloudMachine } from '../../main/cloud/provider';
-import { Vault, type KeychainBackend } from '../../main/secrets';
+import { Vault } from '../../main/secrets';
 import { PortholeError } from '../../main/shared/errors';
-import { EXAMPLE_CREDENTIAL, startEc2Endpoint, type Ec2Endpoint, type InstanceSeed } from '../env/ec2-endpoint';
+import { EXAMPLE_CREDENTIAL, KNOWN_IMAGES, startEc2Endpoint, type Ec2Endpoint, type InstanceSeed } from '../env/ec2-endpoint';
 import { freePort } from '../env/ports';
 import { makeDir } from '../env/run-dir';
+import { ssoProfileLines, writeAwsFiles, writeExpiredSsoToken } from '../support/aws-files';
+import { memoryKeychain } from '../support/memory-keychain';
 
 const REGION = 'eu-central-1';
 const COURSE_KEY = { accessKeyId: 'AKIACOURSEEXAMPLE001', secretAccessKey: 'courseSecretKeyExample/0123456789abcdef' };
-const DLAMI = 'ami-0d1e2a3b4c5d6e7f8';
-const UBUNTU = 'ami-0a1b2c3d4e5f60718';
+const DLAMI = KNOWN_IMAGES.deepLearning.imageId;
+const UBUNTU = KNOWN_IMAGES.ubuntu.imageId;
 
 let endpoint: Ec2Endpoint;
 const savedEnv = { ...process.env };
@@ -30,10 +31,7 @@ beforeAll(async () => {
   endpoint = await startEc2Endpoint({
     region: REGION,
     credentials: [EXAMPLE_CREDENTIAL, COURSE_KEY],
-    images: [
-      { imageId: DLAMI, name: 'Deep Learning OSS Nvidia Driver AMI GPU PyTorch 2.3.0 (Ubuntu 20.04) 20240606', ownerAlias: 'amazon' },
-      { imageId: UBUNTU, name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240207.1' },
-    ],
+    images: [KNOWN_IMAGES.deepLearning, KNOWN_IMAGES.ubuntu],
   });
 });
 afterAll(async () => {
@@ -76,13 +74,6 @@ function awsEnv(vars: Record<string, string> = {}): string {
 
 function envKeys(key = EXAMPLE_CREDENTIAL): Record<string, string> {
   return { AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey };
-}
-
-/** Writes ~/.aws/config and ~/.aws/credentials under the test's HOME. */
-function writeAwsFiles(home: string, config: string[], credentials: string[] = []): void {
-  mkdirSync(join(home, '.aws'), { recursive: true });
-  writeFileSync(join(home, '.aws', 'config'), `${config.join('\n')}\n`);
-  writeFileSync(join(home, '.aws', 'credentials'), `${credentials.join('\n')}\n`);
 }
 
 const account = (over: Partial<Extract<CloudAccount, { provider: 'aws' }>> = {}): Extract<CloudAccount, { provider: 'aws' }> => ({ provider: 'aws', profile: null, region: REGION, ...over });
@@ -318,22 +309,8 @@ describe('throttling and credentials', () => {
 
   it('an SSO profile whose cached token expired is aws.sso-expired, telling to run aws sso login --profile', async () => {
     const home = awsEnv();
-    writeAwsFiles(home, [
-      '[profile lab]',
-      'sso_session = university',
-      'sso_account_id = 123456789012',
-      'sso_role_name = Student',
-      'region = eu-central-1',
-      '[sso-session university]',
-      'sso_start_url = https://university.awsapps.com/start',
-      'sso_region = eu-central-1',
-      'sso_registration_scopes = sso:account:access',
-    ]);
-    mkdirSync(join(home, '.aws', 'sso', 'cache'), { recursive: true });
-    writeFileSync(
-      join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('university').digest('hex')}.json`),
-      JSON.stringify({ startUrl: 'https://university.awsapps.com/start', region: 'eu-central-1', accessToken: 'expired-token', expiresAt: '2024-01-01T00:00:00Z' }),
-    );
+    writeAwsFiles(home, ssoProfileLines('lab', 'university'));
+    writeExpiredSsoToken(home, 'university');
     const mark = endpoint.requests.length;
     const error = await failure(createAwsProvider(account({ profile: 'lab' }), fast).listMachines());
     expect(error.code).toBe('aws.sso-expired');
@@ -395,14 +372,7 @@ describe('endpoints and profiles as the AWS CLI has them', () => {
       [
         '[default]',
         'region = eu-west-1',
-        '[profile lab]',
-        'sso_session = university',
-        'sso_account_id = 123456789012',
-        'sso_role_name = Student',
-        'region = eu-central-1',
-        '[sso-session university]',
-        'sso_start_url = https://university.awsapps.com/start',
-        'sso_region = eu-central-1',
+        ...ssoProfileLines('lab', 'university'),
         '[profile admin]',
         'role_arn = arn:aws:iam::123456789012:role/Admin',
         'source_profile = default',
@@ -426,13 +396,4 @@ describe('endpoints and profiles as the AWS CLI has them', () => {
 
 function dedupe(states: readonly string[]): string[] {
   return states.filter((state, i) => i === 0 || states[i - 1] !== state);
-}
-
-function memoryKeychain(): KeychainBackend {
-  const entries = new Map<string, string>();
-  return {
-    getSecret: async (service, account) => entries.get(`${service}/${account}`) ?? null,
-    setSecret: async (service, account, secret) => void entries.set(`${service}/${account}`, secret),
-    deleteSecret: async (service, account) => entries.delete(`${service}/${account}`),
-  };
 }

@@ -4,19 +4,19 @@
  * an AWS config file, or an access key kept in the vault (its key in a real Secret Service).
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKeyring, type TestKeyring } from '../env/keyring';
-import { EXAMPLE_CREDENTIAL, startEc2Endpoint, type Ec2Endpoint } from '../env/ec2-endpoint';
+import { EXAMPLE_CREDENTIAL, KNOWN_IMAGES, startEc2Endpoint, type Ec2Endpoint } from '../env/ec2-endpoint';
 import { makeDir } from '../env/run-dir';
+import { ssoProfileLines, writeAwsFiles, writeExpiredSsoToken } from '../support/aws-files';
 
 const BIN = resolve(__dirname, '../../bin/porthole.js');
 const REGION = 'eu-central-1';
 const VAULT_KEY = { accessKeyId: 'AKIAVAULTEXAMPLE0001', secretAccessKey: 'vaultKeptSecret/Example0123456789abcd' };
-const UBUNTU = 'ami-0a1b2c3d4e5f60718';
-const DLAMI = 'ami-0d1e2a3b4c5d6e7f8';
+const UBUNTU = KNOWN_IMAGES.ubuntu.imageId;
+const DLAMI = KNOWN_IMAGES.deepLearning.imageId;
 
 let keyring: TestKeyring;
 let endpoint: Ec2Endpoint;
@@ -28,10 +28,7 @@ beforeAll(async () => {
   endpoint = await startEc2Endpoint({
     region: REGION,
     credentials: [EXAMPLE_CREDENTIAL, VAULT_KEY],
-    images: [
-      { imageId: DLAMI, name: 'Deep Learning OSS Nvidia Driver AMI GPU PyTorch 2.3.0 (Ubuntu 20.04) 20240606', ownerAlias: 'amazon' },
-      { imageId: UBUNTU, name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240207.1' },
-    ],
+    images: [KNOWN_IMAGES.deepLearning, KNOWN_IMAGES.ubuntu],
     instances: [
       { id: 'i-0a11c0ffee0000001', name: 'gpu-seminar', state: 'stopped', instanceType: 'g4dn.xlarge', imageId: DLAMI, keyName: 'seminar', publicIps: ['127.0.0.1'] },
       { id: 'i-0a11c0ffee0000002', name: 'student-01', state: 'running', instanceType: 't3.medium', imageId: UBUNTU, keyName: 'seminar' },
@@ -230,15 +227,8 @@ describe('credentials', () => {
 
   it('an SSO profile whose login expired says to run aws sso login --profile (exit 1), and reaches nothing', async () => {
     const awsHome = makeDir('aws-home');
-    mkdirSync(join(awsHome, '.aws', 'sso', 'cache'), { recursive: true });
-    writeFileSync(
-      join(awsHome, '.aws', 'config'),
-      ['[profile lab]', 'sso_session = university', 'sso_account_id = 123456789012', 'sso_role_name = Student', 'region = eu-central-1', '[sso-session university]', 'sso_start_url = https://university.awsapps.com/start', 'sso_region = eu-central-1', ''].join('\n'),
-    );
-    writeFileSync(
-      join(awsHome, '.aws', 'sso', 'cache', `${createHash('sha1').update('university').digest('hex')}.json`),
-      JSON.stringify({ startUrl: 'https://university.awsapps.com/start', region: 'eu-central-1', accessToken: 'old', expiresAt: '2024-01-01T00:00:00Z' }),
-    );
+    writeAwsFiles(awsHome, ssoProfileLines('lab', 'university'));
+    writeExpiredSsoToken(awsHome, 'university');
     const mark = endpoint.requests.length;
     const result = await porthole(['aws', 'instances', '--profile', 'lab'], userEnv({ HOME: awsHome }));
     expect(result.code).toBe(1);

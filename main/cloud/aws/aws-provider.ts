@@ -96,22 +96,12 @@ class AwsProvider implements CloudProvider {
     });
   }
 
-  async start(id: string, options: CloudWaitOptions & { readonly wait?: boolean } = {}): Promise<CloudMachine> {
-    checkInstanceId(id, this.account.region);
-    const requested = await this.call('StartInstances', id, async () => {
-      const out = await this.client.send(new StartInstancesCommand({ InstanceIds: [id] }), { abortSignal: options.signal });
-      return out.StartingInstances?.find((change) => change.InstanceId === id)?.CurrentState?.Name;
-    });
-    return this.afterRequest(id, 'running', requested, options);
+  start(id: string, options: CloudWaitOptions & { readonly wait?: boolean } = {}): Promise<CloudMachine> {
+    return this.changeState(id, 'running', options);
   }
 
-  async stop(id: string, options: CloudWaitOptions & { readonly wait?: boolean } = {}): Promise<CloudMachine> {
-    checkInstanceId(id, this.account.region);
-    const requested = await this.call('StopInstances', id, async () => {
-      const out = await this.client.send(new StopInstancesCommand({ InstanceIds: [id] }), { abortSignal: options.signal });
-      return out.StoppingInstances?.find((change) => change.InstanceId === id)?.CurrentState?.Name;
-    });
-    return this.afterRequest(id, 'stopped', requested, options);
+  stop(id: string, options: CloudWaitOptions & { readonly wait?: boolean } = {}): Promise<CloudMachine> {
+    return this.changeState(id, 'stopped', options);
   }
 
   async waitUntilRunning(id: string, options: CloudWaitOptions = {}): Promise<CloudMachine> {
@@ -122,6 +112,19 @@ class AwsProvider implements CloudProvider {
 
   async currentAddress(id: string, options: CloudCallOptions = {}): Promise<string | null> {
     return addressOf(await this.getMachine(id, options));
+  }
+
+  /** StartInstances or StopInstances, then (unless wait: false) the wait for the goal. */
+  private async changeState(id: string, goal: WaitGoal, options: CloudWaitOptions & { readonly wait?: boolean }): Promise<CloudMachine> {
+    checkInstanceId(id, this.account.region);
+    const input = { InstanceIds: [id] };
+    const call = { abortSignal: options.signal };
+    const requested = await this.call(goal === 'running' ? 'StartInstances' : 'StopInstances', id, async () => {
+      const changes =
+        goal === 'running' ? (await this.client.send(new StartInstancesCommand(input), call)).StartingInstances : (await this.client.send(new StopInstancesCommand(input), call)).StoppingInstances;
+      return changes?.find((change) => change.InstanceId === id)?.CurrentState?.Name;
+    });
+    return this.afterRequest(id, goal, requested, options);
   }
 
   /**
