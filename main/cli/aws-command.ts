@@ -174,7 +174,7 @@ async function runWait(options: WaitOptions, deps: AwsCommandDeps, verb: 'start'
         throw new PortholeError({
           code: 'cloud.cancelled',
           message: `Stopped waiting for ${id}.`,
-          hint: `AWS already has the ${verb} request: the instance keeps ${verb === 'start' ? 'starting' : 'stopping'}. See it with "porthole aws instances".`,
+          hint: `If AWS got the ${verb} request, the instance keeps ${verb === 'start' ? 'starting' : 'stopping'} all the same; see it with "porthole aws instances".`,
           retryable: true,
         });
       }

@@ -252,14 +252,21 @@ describe('starting and stopping', () => {
 });
 
 describe('throttling and credentials', () => {
-  it('retries RequestLimitExceeded (503) and then succeeds', async () => {
+  it('retries throttling (RequestLimitExceeded 503, Throttling 400) and then succeeds', async () => {
     awsEnv(envKeys());
     const id = addInstance();
     const provider = createAwsProvider(account(), fast);
     const mark = endpoint.requests.length;
     endpoint.throttleNext(2, 'DescribeInstances');
+    endpoint.failNext({ action: 'DescribeInstances', code: 'Throttling', status: 400, message: 'Rate exceeded' });
     expect((await provider.getMachine(id)).id).toBe(id);
-    expect(requestsSince(mark).map((r) => `${r.action} ${r.status}`)).toEqual(['DescribeInstances 503', 'DescribeInstances 503', 'DescribeInstances 200', 'DescribeImages 200']);
+    expect(requestsSince(mark).map((r) => `${r.action} ${r.status} ${r.error ?? ''}`.trim())).toEqual([
+      'DescribeInstances 503 RequestLimitExceeded',
+      'DescribeInstances 503 RequestLimitExceeded',
+      'DescribeInstances 400 Throttling',
+      'DescribeInstances 200',
+      'DescribeImages 200',
+    ]);
   });
 
   it('gives up after maxAttempts with aws.throttled', async () => {

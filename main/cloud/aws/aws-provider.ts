@@ -15,8 +15,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstancesCommand, paginateDescribeInstances, type Instance } from '@aws-sdk/client-ec2';
 import { PortholeError } from '../../shared/errors';
-import { describeAccount, type CloudCallOptions, type CloudMachine, type CloudProvider, type CloudWaitOptions } from '../provider';
-import { addressOf } from '../provider';
+import { addressOf, describeAccount, type CloudCallOptions, type CloudMachine, type CloudProvider, type CloudWaitOptions } from '../provider';
 import { credentialProviderFor, type AwsAccount, type AwsCredentialDeps } from './credentials';
 import { classifyAwsError, type AwsErrorContext } from './errors';
 import { ImageCatalog } from './image-catalog';
