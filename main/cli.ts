@@ -4,7 +4,8 @@ import { forwardCommand } from './cli/forward-command';
 import { notebookCommand } from './cli/notebook-command';
 import { hostsCommand } from './cli/hosts-command';
 import { keysCommand } from './cli/keys-command';
-import { openKeyStore, openProfileStore } from './cli/stores';
+import { awsCommand } from './cli/aws-command';
+import { openKeyStore, openProfileStore, openVault } from './cli/stores';
 
 export function buildProgram(): Command {
   return new Command('porthole')
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .addCommand(notebookCommand())
     .addCommand(hostsCommand({ openProfileStore }))
     .addCommand(keysCommand({ openKeyStore }))
+    .addCommand(awsCommand({ openVault }))
     .showHelpAfterError();
 }
 

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { PortholeError, toErrorInfo } from '../shared/errors';
+import { PortholeError } from '../shared/errors';
 import {
   importSshConfig,
   parseHop,
@@ -22,7 +22,7 @@ import {
   type ProfileStore,
 } from '../profiles';
 import { formatForward, parseDynamicForward, parseLocalForward, parseRemoteForward } from '../tunnels/forward-spec';
-import { createReporter, type Reporter } from './reporter';
+import { runReported, type Reporter } from './reporter';
 
 export interface HostsCommandDeps {
   readonly openProfileStore: () => Promise<ProfileStore>;
@@ -89,7 +89,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .option('--stop-on-disconnect', 'stop Jupyter when Porthole disconnects')
     .option('--json', 'print one JSON object per line on stdout', false)
     .action(async (name: string, options: AddOptions) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const input = profileFromOptions(name, options);
         const store = await openStore(deps, reporter);
         const profile = await store.add(input);
@@ -102,7 +102,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .description('List the saved host profiles.')
     .option('--json', 'print one JSON object on stdout', false)
     .action(async (options: JsonOption) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const store = await openStore(deps, reporter);
         const profiles = store.list();
         if (reporter.json) {
@@ -123,7 +123,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .argument('<name>', 'the profile to delete')
     .option('--json', 'print one JSON object per line on stdout', false)
     .action(async (name: string, options: JsonOption) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const store = await openStore(deps, reporter);
         const removed = await store.remove(name);
         reporter.emit({ event: 'removed', name: removed.name }, `Removed host "${removed.name}".`);
@@ -137,7 +137,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .option('--dry-run', 'show what would be imported without saving', false)
     .option('--json', 'print one JSON object per line on stdout', false)
     .action(async (file: string | undefined, options: ImportOptions) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const home = deps.home ?? homedir();
         const path = file === undefined ? join(home, '.ssh', 'config') : resolve(file);
         const store = await openStore(deps, reporter);
@@ -153,7 +153,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .option('--dry-run', 'show what would be imported without saving', false)
     .option('--json', 'print one JSON object per line on stdout', false)
     .action(async (file: string | undefined, options: ImportOptions) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const store = await openStore(deps, reporter);
         const result = file === undefined ? await (deps.readPuttySessions ?? readPuttySessionsLive)() : parsePuttyReg(await readImportFile(resolve(file)));
         await saveImport(store, result, file === undefined ? 'the Windows registry' : resolve(file), options, reporter);
@@ -161,18 +161,6 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     });
 
   return hosts;
-}
-
-/** Runs one subcommand: errors become a reported error and exit code 1. */
-async function run(json: boolean, body: (reporter: Reporter) => Promise<void>): Promise<void> {
-  const reporter = createReporter(json);
-  try {
-    await body(reporter);
-    process.exitCode = 0;
-  } catch (error) {
-    reporter.error(toErrorInfo(error));
-    process.exitCode = 1;
-  }
 }
 
 /** Opens the store and passes on what it has to say (a damaged file kept aside, read-only mode). */
