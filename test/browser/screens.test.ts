@@ -294,14 +294,6 @@ describe('screen gallery (light and dark, axe-checked)', () => {
     await site?.close();
   });
 
-  /**
-   * Findings this gallery reports today and that are still to be fixed (the desktop-app
-   * issue stays open on them): a ratchet, so any new kind of problem fails at once.
-   * They are printed with the axe figures in every run.
-   */
-  const KNOWN_PAGE_PROBLEMS = ['CSP violation: style-src-elem inline', "Applying inline style violates the following Content Security Policy directive 'style-src 'self''", 'Failed to load resource: the server responded with a status of 404'];
-  const KNOWN_AXE_FINDINGS = new Set(['role-img-alt', 'color-contrast', 'aria-valid-attr-value']);
-
   for (const shot of SHOTS) {
     it(`${shot.name}: renders without CSP or page errors, no serious axe violations`, async () => {
       const service = new ScenarioService();
@@ -324,11 +316,9 @@ describe('screen gallery (light and dark, axe-checked)', () => {
           await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
           await page.screenshot({ path: `${OUT}/${shot.name}-${scheme}.png` });
         }
-        // The page's own problems, before axe: axe injects its script and styles, which the
-        // renderer's strict CSP rightly refuses, and that is no fault of the page.
-        // An inline <style> element that something in the page tries to add is refused by the
-        // strict CSP (style-src 'self') and changes nothing on screen; every other violation fails.
-        const pageProblems = problems.filter((p) => !KNOWN_PAGE_PROBLEMS.some((known) => p.includes(known)));
+        // The page's own problems, taken before axe runs: axe injects its script and styles,
+        // which the renderer's strict CSP rightly refuses, and that is no fault of the page.
+        const pageProblems = [...problems];
         const axeProblems: string[] = [];
         for (const scheme of ['light', 'dark'] as const) {
           await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
@@ -336,7 +326,7 @@ describe('screen gallery (light and dark, axe-checked)', () => {
           const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
           const counts = axe.violations.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.impact ?? 'none']: (acc[v.impact ?? 'none'] ?? 0) + v.nodes.length }), {});
           findings.push(`axe ${shot.name}-${scheme}: ${JSON.stringify(counts)}`);
-          for (const v of bad.filter((v) => !KNOWN_AXE_FINDINGS.has(v.id))) axeProblems.push(`axe ${scheme} ${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+          for (const v of bad) axeProblems.push(`axe ${scheme} ${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} (${n.failureSummary?.replace(/\s+/g, ' ').slice(0, 160) ?? ''})`).join(' | ')}`);
         }
         expect([...pageProblems, ...axeProblems]).toEqual([]);
       } finally {
