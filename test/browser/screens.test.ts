@@ -19,6 +19,8 @@ const OUT = resolve(__dirname, '../../test-artifacts/screens');
 
 interface Shot {
   readonly name: string;
+  /** Taller than the usual 760 px window, for screens whose whole content is the point. */
+  readonly height?: number;
   readonly setup?: (s: ScenarioService) => void;
   readonly act?: (page: Page, s: ScenarioService) => Promise<void>;
 }
@@ -50,6 +52,7 @@ const SHOTS: Shot[] = [
   { name: 'first-run-key-imported', setup: (s) => (s.keys = [key('aws-course')]) },
   {
     name: 'hosts-all-states',
+    height: 1180,
     setup: (s) => {
       s.keys = [key('aws-course')];
       s.hosts = ['idle-vm', 'connecting-vm', 'waiting-vm', 'starting-vm', 'ready-vm', 'reconnecting-vm', 'failed-vm'].map((n) => host(n, n === 'ready-vm' ? { forwards: [{ kind: 'local', bindHost: '127.0.0.1', bindPort: 6006, remoteHost: 'localhost', remotePort: 6006 }] } : {}));
@@ -65,6 +68,7 @@ const SHOTS: Shot[] = [
   },
   {
     name: 'hosts-more-phases',
+    height: 900,
     setup: (s) => {
       s.hosts = ['locating', 'forwarding', 'probing', 'stopped', 'forwards-only'].map((n) => host(n));
       s.sessions = [
@@ -89,6 +93,7 @@ const SHOTS: Shot[] = [
   },
   {
     name: 'host-editor-new',
+    height: 1060,
     setup: (s) => (s.keys = [key('aws-course')]),
     act: async (page) => {
       await page.getByRole('button', { name: 'Add a host' }).click();
@@ -122,6 +127,7 @@ const SHOTS: Shot[] = [
   },
   {
     name: 'host-editor-detected-advanced',
+    height: 1300,
     setup: withHostAndKey,
     act: async (page) => {
       await page.getByRole('button', { name: 'More actions for gpu-vm' }).click();
@@ -129,9 +135,20 @@ const SHOTS: Shot[] = [
       const dialog = page.getByRole('dialog', { name: 'Edit “gpu-vm”' });
       await dialog.getByRole('button', { name: 'Detect' }).click();
       await dialog.getByText('Found 3 conda environments').waitFor();
-      await dialog.getByRole('radio', { name: 'A password' }).click({ force: true });
+      await dialog.getByText('A password', { exact: true }).click();
+      await dialog.getByLabel('Notebook password').waitFor();
       await dialog.getByRole('button', { name: /Jump hosts and extra forwards/ }).click();
       await dialog.getByRole('button', { name: 'Add a forward' }).click();
+    },
+  },
+  {
+    name: 'hosts-keyboard-focus',
+    setup: withHostAndKey,
+    act: async (page) => {
+      // The focus ring as a keyboard user sees it, on the card's one obvious action.
+      const launch = page.getByRole('button', { name: 'Launch notebook' });
+      for (let i = 0; i < 20 && !(await launch.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+      expect(await launch.evaluate((el) => el === document.activeElement && el.hasAttribute('data-focus-visible'))).toBe(true);
     },
   },
   { name: 'wizard-source', act: openWizard },
@@ -298,7 +315,7 @@ describe('screen gallery (light and dark, axe-checked)', () => {
     it(`${shot.name}: renders without CSP or page errors, no serious axe violations`, async () => {
       const service = new ScenarioService();
       shot.setup?.(service);
-      const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+      const context = await browser.newContext({ viewport: { width: 1100, height: shot.height ?? 760 } });
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

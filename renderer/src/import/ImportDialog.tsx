@@ -57,16 +57,11 @@ export function ImportDialog({ initialSource, onClose }: { initialSource: Source
                     <Icon name="check" />
                   </span>
                   <span className="import-text">
-                    <strong>{host.name}</strong>
-                    <span className="muted">
-                      {host.user ? `${host.user}@` : ''}
-                      {host.host}
-                      {host.port !== 22 ? `:${host.port}` : ''}
-                      {host.key?.kind === 'path' ? ` · key ${host.key.path}` : ''}
-                      {host.forwards.length > 0 ? ` · ${host.forwards.length} forward${host.forwards.length === 1 ? '' : 's'}` : ''}
-                      {host.jumpHosts.length > 0 ? ` · via ${host.jumpHosts.map((j) => j.host).join(', ')}` : ''}
+                    <span className="import-name">
+                      {host.name}
+                      {exists ? <span className="chip">Already saved</span> : null}
                     </span>
-                    {exists ? <span className="chip">Already saved</span> : null}
+                    <span className="import-detail">{describeCandidate(host)}</span>
                   </span>
                 </Checkbox>
               </li>
@@ -139,4 +134,14 @@ export function ImportDialog({ initialSource, onClose }: { initialSource: Source
       </DialogFooter>
     </AppDialog>
   );
+}
+
+/** One line under the name: where it goes, with which key, through what. */
+function describeCandidate(host: ImportPreviewView['candidates'][number]['host']): string {
+  const address = `${host.user ? `${host.user}@` : ''}${host.host}${host.port !== 22 ? `:${host.port}` : ''}`;
+  const parts = [address];
+  if (host.key?.kind === 'path') parts.push(`key ${host.key.path}`);
+  if (host.forwards.length > 0) parts.push(`${host.forwards.length} forward${host.forwards.length === 1 ? '' : 's'}`);
+  if (host.jumpHosts.length > 0) parts.push(`via ${host.jumpHosts.map((j) => j.host).join(', ')}`);
+  return parts.join(' · ');
 }

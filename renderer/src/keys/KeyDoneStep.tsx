@@ -18,8 +18,9 @@ export function KeyDoneStep({ keyView, generated, onClose, onAddHost }: { keyVie
     <>
       <div className="dialog-body">
         <InfoNote icon="check">
-          <p className="note-message">
-            “{keyView.name}” is saved ({describeKeyType(keyView.type, keyView.bits)}, <span className="mono">{keyView.fingerprint}</span>).
+          <p className="note-message">“{keyView.name}” is saved.</p>
+          <p className="muted small">
+            {describeKeyType(keyView.type, keyView.bits)} · <span className="mono">{keyView.fingerprint}</span>
           </p>
           <p className="note-hint">{generated ? 'Now put its public half on your VM, so the VM lets this key in.' : 'If your VM already accepts this key — for example the .pem your cloud console gave you — you are done. Otherwise put the public half on the VM.'}</p>
         </InfoNote>

@@ -11,6 +11,7 @@ import { ErrorNote } from '../ui/ErrorNote';
 import { Icon } from '../ui/Icon';
 import { TextInput } from '../ui/TextInput';
 import { useCommand } from '../ui/use-command';
+import { describeKeyType } from '../keys/key-formats';
 
 const TITLES: Record<PromptView['detail']['kind'], string> = {
   'host-key': 'Is this the right server?',
@@ -74,7 +75,7 @@ function HostKeyBody({ detail, busy, onAnswer, onCancel, error }: BodyProps & { 
           fingerprint — a short code unique to that server.
         </p>
         <div className="fingerprint-box">
-          <span className="muted small">{detail.keyType} key fingerprint</span>
+          <span className="muted small">{describeKeyType(detail.keyType)} key fingerprint</span>
           <span className="mono fingerprint-large">{detail.fingerprint}</span>
         </div>
         <details className="explain">
@@ -86,13 +87,8 @@ function HostKeyBody({ detail, busy, onAnswer, onCancel, error }: BodyProps & { 
         </details>
         {error}
       </div>
-      <DialogFooter
-        start={
-          <Button variant="quiet" onPress={onCancel}>
-            Cancel
-          </Button>
-        }
-      >
+      <DialogFooter>
+        <Button onPress={onCancel}>Cancel</Button>
         <Button onPress={() => onAnswer({ kind: 'host-key', trust: 'once' })} isDisabled={busy}>
           Trust once
         </Button>
@@ -156,7 +152,7 @@ function KeyboardInteractiveBody({ detail, busy, onAnswer, onCancel, error }: Bo
           <span className="mono">{detail.server}</span> asks{detail.prompts.length > 1 ? ' these questions' : ''} before letting you in (often a one-time code from your
           authenticator app).
         </p>
-        {detail.instructions ? <p className="server-text">{detail.instructions}</p> : null}
+        {detail.instructions ? <blockquote className="server-text">{detail.instructions}</blockquote> : null}
         {detail.prompts.map((p, i) => (
           <TextInput
             key={i}

@@ -1,4 +1,5 @@
 import type { AppSnapshot } from '../store/app-store';
+import { BrandMark } from '../ui/BrandMark';
 
 /** The footer: who we are (name, version, platform), or what failed to load. */
 export function StatusBar({ snapshot }: { snapshot: AppSnapshot }) {
@@ -15,7 +16,7 @@ export function NoBridge() {
   return (
     <div className="no-bridge">
       <section className="empty-state" aria-labelledby="no-bridge-title">
-        <span className="brand-mark brand-mark-large" aria-hidden="true" />
+        <BrandMark size="large" />
         <h1 id="no-bridge-title">Porthole</h1>
         <p>This page is the inside of the Porthole desktop app. Open the Porthole app to connect to your VMs.</p>
       </section>
