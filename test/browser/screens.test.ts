@@ -1,7 +1,8 @@
 /**
  * The screenshot gallery: the built renderer in Chromium, driven through the test bridge
  * by a scenario service, in every screen and state, light and dark. Each shot is also an
- * accessibility check (axe: no serious or critical violations) and a CSP check.
+ * accessibility check (axe: no serious or critical violations; every control a named Tab
+ * stop) and a CSP check.
  * PNGs land in test-artifacts/screens/<screen>-<state>-<light|dark>.png.
  */
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import type { PromptView } from '../../main/ipc/contract';
 import { launchChromium } from '../env/chromium';
 import { serveDirectory } from '../support/static-server';
 import { attachBridge } from './support/bridge';
+import { sweepKeyboard } from './support/keyboard-sweep';
 import { host, key, NOTEBOOK, NOW, ScenarioService, session } from './support/scenario';
 
 const OUT = resolve(__dirname, '../../test-artifacts/screens');
@@ -312,7 +314,7 @@ describe('screen gallery (light and dark, axe-checked)', () => {
   });
 
   for (const shot of SHOTS) {
-    it(`${shot.name}: renders without CSP or page errors, no serious axe violations`, async () => {
+    it(`${shot.name}: renders without CSP or page errors, no serious axe violations, every control a named tab stop`, async () => {
       const service = new ScenarioService();
       shot.setup?.(service);
       const context = await browser.newContext({ viewport: { width: 1100, height: shot.height ?? 760 } });
@@ -345,7 +347,10 @@ describe('screen gallery (light and dark, axe-checked)', () => {
           findings.push(`axe ${shot.name}-${scheme}: ${JSON.stringify(counts)}`);
           for (const v of bad) axeProblems.push(`axe ${scheme} ${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} (${n.failureSummary?.replace(/\s+/g, ' ').slice(0, 160) ?? ''})`).join(' | ')}`);
         }
-        expect([...pageProblems, ...axeProblems]).toEqual([]);
+        // Last, since it moves focus: every control reachable with Tab, and named.
+        const keyboard = await sweepKeyboard(page);
+        findings.push(`keyboard ${shot.name}: ${keyboard.stops.length} tab stops`);
+        expect([...pageProblems, ...axeProblems, ...keyboard.problems]).toEqual([]);
       } finally {
         detach();
         await context.close();

@@ -6,6 +6,7 @@ import { AppDialog, DialogFooter } from '../ui/AppDialog';
 import { Button } from '../ui/Button';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Icon } from '../ui/Icon';
+import { MoreInfo } from '../ui/MoreInfo';
 import { useCommand } from '../ui/use-command';
 
 type Source = 'ssh-config' | 'putty';
@@ -83,8 +84,7 @@ export function ImportDialog({ initialSource, onClose }: { initialSource: Source
             </div>
           ) : null}
           {preview.skipped.length > 0 ? (
-            <details className="explain">
-              <summary>{preview.skipped.length} skipped</summary>
+            <MoreInfo title={`${preview.skipped.length} skipped`}>
               <ul className="plain-list">
                 {preview.skipped.map((s) => (
                   <li key={s.host}>
@@ -92,7 +92,7 @@ export function ImportDialog({ initialSource, onClose }: { initialSource: Source
                   </li>
                 ))}
               </ul>
-            </details>
+            </MoreInfo>
           ) : null}
         </>
       ) : null}

@@ -9,6 +9,7 @@ import { AppDialog, DialogFooter } from '../ui/AppDialog';
 import { Button } from '../ui/Button';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Icon } from '../ui/Icon';
+import { MoreInfo } from '../ui/MoreInfo';
 import { TextInput } from '../ui/TextInput';
 import { useCommand } from '../ui/use-command';
 import { describeKeyType } from '../keys/key-formats';
@@ -78,13 +79,12 @@ function HostKeyBody({ detail, busy, onAnswer, onCancel, error }: BodyProps & { 
           <span className="muted small">{describeKeyType(detail.keyType)} key fingerprint</span>
           <span className="mono fingerprint-large">{detail.fingerprint}</span>
         </div>
-        <details className="explain">
-          <summary>How do I check it?</summary>
+        <MoreInfo title="How do I check it?">
           <p>
             Compare it with the fingerprint your instructor gave you, or the one in your cloud console (EC2: Actions → Monitor and troubleshoot → Get system log; Azure: Boot
             diagnostics → Serial log), where the VM prints it as “SHA256:…” at first boot. If they match, trust it.
           </p>
-        </details>
+        </MoreInfo>
         {error}
       </div>
       <DialogFooter>
