@@ -344,7 +344,7 @@ describe('screen gallery (light and dark, axe-checked)', () => {
           const axe = await new AxeBuilder({ page }).analyze();
           const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
           const counts = axe.violations.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.impact ?? 'none']: (acc[v.impact ?? 'none'] ?? 0) + v.nodes.length }), {});
-          findings.push(`axe ${shot.name}-${scheme}: ${JSON.stringify(counts)}`);
+          findings.push(`axe ${shot.name}-${scheme}: ${JSON.stringify(counts)}${axe.violations.length > 0 ? ` (${axe.violations.map((v) => `${v.id}: ${v.impact}`).join(', ')})` : ''}`);
           for (const v of bad) axeProblems.push(`axe ${scheme} ${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} (${n.failureSummary?.replace(/\s+/g, ' ').slice(0, 160) ?? ''})`).join(' | ')}`);
         }
         // Last, since it moves focus: every control reachable with Tab, and named.

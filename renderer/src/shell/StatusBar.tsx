@@ -6,9 +6,10 @@ export function StatusBar({ snapshot }: { snapshot: AppSnapshot }) {
   const info = snapshot.appInfo;
   const text = snapshot.loadError ?? (info === null ? 'Starting…' : `${info.name} ${info.version} · ${info.platform}`);
   return (
-    <footer className="status-bar" role="status" data-state={snapshot.loadError ? 'failed' : info ? 'ready' : 'loading'}>
+    // A div: role="status" is not one a <footer> may take.
+    <div className="status-bar" role="status" data-state={snapshot.loadError ? 'failed' : info ? 'ready' : 'loading'}>
       {text}
-    </footer>
+    </div>
   );
 }
 
@@ -20,9 +21,9 @@ export function NoBridge() {
         <h1 id="no-bridge-title">Porthole</h1>
         <p>This page is the inside of the Porthole desktop app. Open the Porthole app to connect to your VMs.</p>
       </section>
-      <footer className="status-bar" role="status" data-state="no-bridge">
+      <div className="status-bar" role="status" data-state="no-bridge">
         Opened outside the Porthole app: connections are unavailable here.
-      </footer>
+      </div>
     </div>
   );
 }
