@@ -57,7 +57,6 @@ describe('renderer shell in Chromium', () => {
       () =>
         new Promise<string>((resolveViolation) => {
           document.addEventListener('securitypolicyviolation', (event) => {
-            // Only the script's refusal is this test's business (a refused inline style may come first).
             if (event.effectiveDirective.startsWith('script-src')) resolveViolation(event.effectiveDirective);
           });
           const script = document.createElement('script');
@@ -67,6 +66,23 @@ describe('renderer shell in Chromium', () => {
     );
     expect(violated).toBe('script-src-elem');
     expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+    await page.close();
+  });
+
+  it('keeps style-src strict: an injected inline <style> is refused and changes nothing', async () => {
+    const page = await open('present');
+    const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const violated = await page.evaluate(
+      () =>
+        new Promise<string>((resolveViolation) => {
+          document.addEventListener('securitypolicyviolation', (event) => resolveViolation(event.effectiveDirective));
+          const style = document.createElement('style');
+          style.textContent = 'body { background-color: rgb(255, 0, 0) !important; }';
+          document.head.append(style);
+        }),
+    );
+    expect(violated).toBe('style-src-elem');
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(before);
     await page.close();
   });
 });

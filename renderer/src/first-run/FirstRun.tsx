@@ -1,5 +1,6 @@
 import type { KeyView } from '../../../main/ipc/contract';
 import { useDialogs } from '../shell/dialogs';
+import { BrandMark } from '../ui/BrandMark';
 import { Button } from '../ui/Button';
 import { Icon } from '../ui/Icon';
 
@@ -14,7 +15,7 @@ export function FirstRun({ keys }: { keys: readonly KeyView[] }) {
   return (
     <section className="first-run" aria-labelledby="first-run-title">
       <div className="first-run-hero">
-        <span className="brand-mark brand-mark-large" aria-hidden="true" />
+        <BrandMark size="large" />
         <h2 id="first-run-title">From your VM to Jupyter in your browser</h2>
         <p>Three steps, once. After that it is one click: Porthole connects, starts Jupyter and opens it for you.</p>
       </div>

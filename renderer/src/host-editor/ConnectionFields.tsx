@@ -3,6 +3,7 @@ import { useDialogs } from '../shell/dialogs';
 import { Button } from '../ui/Button';
 import { SelectField, type SelectOption } from '../ui/SelectField';
 import { TextInput } from '../ui/TextInput';
+import { describeKeyType } from '../keys/key-formats';
 import type { EditorSectionProps } from './HostEditor';
 
 const AGENT = 'agent';
@@ -20,7 +21,7 @@ function keyRefOf(id: string): KeyRefView {
 export function ConnectionFields({ draft, set, errors, keys }: EditorSectionProps & { keys: readonly KeyView[] }) {
   const dialogs = useDialogs();
   const options: SelectOption[] = [
-    ...keys.map((k) => ({ id: `vault:${k.name}`, label: `${k.name} (${k.type})` })),
+    ...keys.map((k) => ({ id: `vault:${k.name}`, label: `${k.name} (${describeKeyType(k.type, k.bits)})` })),
     ...(draft.key.kind === 'path' ? [{ id: keyId(draft.key), label: `File: ${draft.key.path}` }] : []),
     ...(draft.key.kind === 'vault' && !keys.some((k) => draft.key.kind === 'vault' && k.name === draft.key.name) ? [{ id: keyId(draft.key), label: `${draft.key.name} (missing from Keys)` }] : []),
     { id: AGENT, label: 'ssh-agent / my default keys (~/.ssh)' },
@@ -29,9 +30,9 @@ export function ConnectionFields({ draft, set, errors, keys }: EditorSectionProp
     <fieldset className="form-section">
       <legend className="section-title">Connection</legend>
       <div className="form-grid">
-        <TextInput label="Name" value={draft.name} onChange={(name) => set({ name })} error={errors['name']} placeholder="gpu-vm" description="Any name you will recognise." isRequired autoFocus />
-        <TextInput label="Address" value={draft.host} onChange={(host) => set({ host })} error={errors['host']} placeholder="203.0.113.7" description="The VM’s public IP address or DNS name, from your cloud console." isRequired />
-        <TextInput label="User" value={draft.user} onChange={(user) => set({ user })} error={errors['user']} placeholder="ubuntu" description="ubuntu on AWS Ubuntu images, ec2-user on Amazon Linux, azureuser on Azure." />
+        <TextInput label="Name" value={draft.name} onChange={(name) => set({ name })} error={errors['name']} placeholder="e.g. gpu-vm" description="Any name you will recognise." isRequired autoFocus />
+        <TextInput label="Address" value={draft.host} onChange={(host) => set({ host })} error={errors['host']} placeholder="e.g. 203.0.113.7" description="The VM’s public IP address or DNS name, from your cloud console." isRequired />
+        <TextInput label="User" value={draft.user} onChange={(user) => set({ user })} error={errors['user']} placeholder="e.g. ubuntu" description="ubuntu on AWS Ubuntu images, ec2-user on Amazon Linux, azureuser on Azure." />
         <TextInput label="SSH port" value={draft.port} onChange={(port) => set({ port })} error={errors['port']} placeholder="22" inputMode="numeric" description="Leave empty for 22." />
       </div>
       <div className="field-row">

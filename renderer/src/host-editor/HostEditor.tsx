@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Form } from 'react-aria-components';
 import type { ErrorView, HostView, Result } from '../../../main/ipc/contract';
 import { useApi, useSnapshot } from '../store/context';
@@ -30,6 +30,12 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
   const [serverErrors, setServerErrors] = useState<{ fields: DraftErrors; general: readonly string[] }>({ fields: {}, general: [] });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorView | null>(null);
+  // Each Save that ends in field errors moves focus to the first of them (keyboard and screen-reader users land on it).
+  const [failedSaves, setFailedSaves] = useState(0);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (failedSaves > 0) form.current?.querySelector<HTMLElement>('input[aria-invalid="true"], textarea[aria-invalid="true"]')?.focus();
+  }, [failedSaves]);
 
   const takenNames = useMemo(() => (hosts ?? []).map((h) => h.name).filter((n) => n !== host?.name), [hosts, host]);
   const clientErrors = validateDraft(draft, takenNames);
@@ -47,7 +53,10 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
 
   const onSave = async (): Promise<void> => {
     setSubmitted(true);
-    if (Object.keys(clientErrors).length > 0) return;
+    if (Object.keys(clientErrors).length > 0) {
+      setFailedSaves((n) => n + 1);
+      return;
+    }
     setBusy(true);
     const result = await api.hosts
       .save({
@@ -68,6 +77,7 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
       const fields: Record<string, string> = {};
       for (const [path, message] of Object.entries(parsed.fields)) fields[editorFieldOf(path)] = message;
       setServerErrors({ fields, general: parsed.general });
+      setFailedSaves((n) => n + 1);
     }
   };
 
@@ -77,6 +87,7 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
   return (
     <AppDialog isOpen size="large" title={host ? `Edit “${host.name}”` : 'Add a host'} subtitle={host ? undefined : 'The VM you run Jupyter on. Only the address is required to start.'} onClose={onClose}>
       <Form
+        ref={form}
         className="dialog-form"
         validationBehavior="aria"
         onSubmit={(event) => {

@@ -38,17 +38,13 @@ export function HostCard({ host, session }: { host: HostView; session: SessionVi
         {view.detail ? <p className="host-detail">{view.detail}</p> : null}
         {view.progress ? (
           <ProgressBar className="progress" value={view.progress.step} minValue={0} maxValue={view.progress.of} aria-label={`${host.name}: ${view.progress.text}`} valueLabel={`Step ${view.progress.step} of ${view.progress.of}`}>
-            {({ percentage }) => (
-              <>
-                <span className="progress-label">
-                  Step {view.progress?.step} of {view.progress?.of}
-                </span>
-                <svg className="progress-track" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
-                  <rect className="progress-rail" x="0" y="0" width="100" height="4" rx="2" />
-                  <rect className="progress-fill" x="0" y="0" width={percentage ?? 0} height="4" rx="2" />
-                </svg>
-              </>
-            )}
+            <span className="progress-label">
+              Step {view.progress.step} of {view.progress.of}
+            </span>
+            <svg className="progress-track" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
+              <rect className="progress-rail" x="0" y="0" width="100" height="4" rx="2" />
+              <rect className="progress-fill" x="0" y="0" width={progressFill(view.progress.step, view.progress.of)} height="4" rx="2" />
+            </svg>
           </ProgressBar>
         ) : null}
         {view.error ? <ErrorNote error={view.error} /> : null}
@@ -74,9 +70,17 @@ export function HostCard({ host, session }: { host: HostView; session: SessionVi
   );
 }
 
+/** The bar shows the current step half done: step 5 of 5 is still under way, not finished. */
+function progressFill(step: number, of: number): number {
+  return Math.max(0, Math.min(100, ((step - 0.5) / of) * 100));
+}
+
+/** Stopping things (Cancel, Disconnect) never wears the primary colour, even when it is the one action. */
+const QUIET_ACTIONS: ReadonlySet<ActionKind> = new Set(['cancel', 'disconnect']);
+
 function ActionButton({ action, host, busy, primary, onPress }: { action: Action; host: string; busy: boolean; primary?: boolean; onPress: (kind: ActionKind) => void }) {
   return (
-    <Button variant={primary ? (action.kind === 'cancel' ? 'secondary' : 'primary') : 'secondary'} isPending={busy} onPress={() => onPress(action.kind)} data-host={host}>
+    <Button variant={primary && !QUIET_ACTIONS.has(action.kind) ? 'primary' : 'secondary'} isPending={busy} onPress={() => onPress(action.kind)} data-host={host}>
       {action.label}
     </Button>
   );

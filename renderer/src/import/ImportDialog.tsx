@@ -1,14 +1,16 @@
 import { useEffect, useState } from 'react';
-import { Checkbox, Tab, TabList, Tabs } from 'react-aria-components';
+import { Checkbox, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
 import type { ImportPreviewView } from '../../../main/ipc/contract';
 import { useApi, useStore } from '../store/context';
 import { AppDialog, DialogFooter } from '../ui/AppDialog';
 import { Button } from '../ui/Button';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Icon } from '../ui/Icon';
+import { MoreInfo } from '../ui/MoreInfo';
 import { useCommand } from '../ui/use-command';
 
 type Source = 'ssh-config' | 'putty';
+const SOURCES: readonly Source[] = ['ssh-config', 'putty'];
 
 /** Preview of what an import adds, host by host, with a checkbox each; nothing is saved before Import. */
 export function ImportDialog({ initialSource, onClose }: { initialSource: Source; onClose: () => void }) {
@@ -35,13 +37,79 @@ export function ImportDialog({ initialSource, onClose }: { initialSource: Source
     onClose();
   };
 
+  const found = (
+    <>
+      {load.busy ? <p className="muted">Reading…</p> : null}
+      {load.error ? <ErrorNote error={load.error} /> : null}
+      {preview ? (
+        <>
+          <p className="muted small">From {preview.path ?? 'PuTTY’s saved sessions'}</p>
+          {preview.candidates.length === 0 ? <p>No hosts found there.</p> : null}
+          <ul className="import-list" aria-label="Hosts to import">
+            {preview.candidates.map(({ host, exists }) => (
+              <li key={host.name}>
+                <Checkbox
+                  className="checkbox import-item"
+                  isSelected={chosen.has(host.name)}
+                  isDisabled={exists}
+                  onChange={(on) => setChosen((set) => (on ? new Set([...set, host.name]) : new Set([...set].filter((n) => n !== host.name))))}
+                >
+                  <span className="checkbox-box" aria-hidden="true">
+                    <Icon name="check" />
+                  </span>
+                  <span className="import-text">
+                    <span className="import-name">
+                      {host.name}
+                      {exists ? <span className="chip">Already saved</span> : null}
+                    </span>
+                    <span className="import-detail">{describeCandidate(host)}</span>
+                  </span>
+                </Checkbox>
+              </li>
+            ))}
+          </ul>
+          {preview.warnings.length > 0 ? (
+            <div className="note note-warning">
+              <Icon name="warning" className="note-icon" />
+              <div className="note-text">
+                <p className="note-message">Imported with a change</p>
+                <ul className="plain-list">
+                  {preview.warnings.map((w) => (
+                    <li key={`${w.host}-${w.message}`}>
+                      <strong>{w.host}</strong>: {w.message}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            </div>
+          ) : null}
+          {preview.skipped.length > 0 ? (
+            <MoreInfo title={`${preview.skipped.length} skipped`}>
+              <ul className="plain-list">
+                {preview.skipped.map((s) => (
+                  <li key={s.host}>
+                    <strong>{s.host}</strong>: {s.reason}
+                  </li>
+                ))}
+              </ul>
+            </MoreInfo>
+          ) : null}
+        </>
+      ) : null}
+    </>
+  );
+
   return (
     <AppDialog isOpen size="large" title="Import hosts" subtitle="Nothing is added until you press Import." onClose={onClose}>
       <div className="dialog-body dialog-scroll">
-        <Tabs selectedKey={source} onSelectionChange={(key) => {
+        <Tabs
+          className="tabs"
+          selectedKey={source}
+          onSelectionChange={(key) => {
             setPreview(null);
             setSource(key as Source);
-          }} className="tabs">
+          }}
+        >
           <TabList className="tab-list" aria-label="Import from">
             <Tab className="tab" id="ssh-config">
               ~/.ssh/config
@@ -50,70 +118,12 @@ export function ImportDialog({ initialSource, onClose }: { initialSource: Source
               PuTTY sessions
             </Tab>
           </TabList>
+          {SOURCES.map((id) => (
+            <TabPanel key={id} id={id} className="tab-panel import-panel">
+              {found}
+            </TabPanel>
+          ))}
         </Tabs>
-        {load.busy ? <p className="muted">Reading…</p> : null}
-        {load.error ? <ErrorNote error={load.error} /> : null}
-        {preview ? (
-          <>
-            <p className="muted small">From {preview.path ?? 'PuTTY’s saved sessions'}</p>
-            {preview.candidates.length === 0 ? <p>No hosts found there.</p> : null}
-            <ul className="import-list" aria-label="Hosts to import">
-              {preview.candidates.map(({ host, exists }) => (
-                <li key={host.name}>
-                  <Checkbox
-                    className="checkbox import-item"
-                    isSelected={chosen.has(host.name)}
-                    isDisabled={exists}
-                    onChange={(on) => setChosen((set) => (on ? new Set([...set, host.name]) : new Set([...set].filter((n) => n !== host.name))))}
-                  >
-                    <span className="checkbox-box" aria-hidden="true">
-                      <Icon name="check" />
-                    </span>
-                    <span className="import-text">
-                      <strong>{host.name}</strong>
-                      <span className="muted">
-                        {host.user ? `${host.user}@` : ''}
-                        {host.host}
-                        {host.port !== 22 ? `:${host.port}` : ''}
-                        {host.key?.kind === 'path' ? ` · key ${host.key.path}` : ''}
-                        {host.forwards.length > 0 ? ` · ${host.forwards.length} forward${host.forwards.length === 1 ? '' : 's'}` : ''}
-                        {host.jumpHosts.length > 0 ? ` · via ${host.jumpHosts.map((j) => j.host).join(', ')}` : ''}
-                      </span>
-                      {exists ? <span className="chip">Already saved</span> : null}
-                    </span>
-                  </Checkbox>
-                </li>
-              ))}
-            </ul>
-            {preview.warnings.length > 0 ? (
-              <div className="note note-warning">
-                <Icon name="warning" className="note-icon" />
-                <div className="note-text">
-                  <p className="note-message">Imported with a change</p>
-                  <ul className="plain-list">
-                    {preview.warnings.map((w) => (
-                      <li key={`${w.host}-${w.message}`}>
-                        <strong>{w.host}</strong>: {w.message}
-                      </li>
-                    ))}
-                  </ul>
-                </div>
-              </div>
-            ) : null}
-            {preview.skipped.length > 0 ? (
-              <details className="explain">
-                <summary>{preview.skipped.length} skipped</summary>
-                <ul className="plain-list">
-                  {preview.skipped.map((s) => (
-                    <li key={s.host}>
-                      <strong>{s.host}</strong>: {s.reason}
-                    </li>
-                  ))}
-                </ul>
-              </details>
-            ) : null}
-          </>
-        ) : null}
         {save.error ? <ErrorNote error={save.error} /> : null}
       </div>
       <DialogFooter>
@@ -124,4 +134,14 @@ export function ImportDialog({ initialSource, onClose }: { initialSource: Source
       </DialogFooter>
     </AppDialog>
   );
+}
+
+/** One line under the name: where it goes, with which key, through what. */
+function describeCandidate(host: ImportPreviewView['candidates'][number]['host']): string {
+  const address = `${host.user ? `${host.user}@` : ''}${host.host}${host.port !== 22 ? `:${host.port}` : ''}`;
+  const parts = [address];
+  if (host.key?.kind === 'path') parts.push(`key ${host.key.path}`);
+  if (host.forwards.length > 0) parts.push(`${host.forwards.length} forward${host.forwards.length === 1 ? '' : 's'}`);
+  if (host.jumpHosts.length > 0) parts.push(`via ${host.jumpHosts.map((j) => j.host).join(', ')}`);
+  return parts.join(' · ');
 }

@@ -18,18 +18,18 @@ export function KeyDoneStep({ keyView, generated, onClose, onAddHost }: { keyVie
     <>
       <div className="dialog-body">
         <InfoNote icon="check">
-          <p className="note-message">
-            “{keyView.name}” is saved ({describeKeyType(keyView.type, keyView.bits)}, <span className="mono">{keyView.fingerprint}</span>).
+          <p className="note-message">“{keyView.name}” is saved.</p>
+          <p className="muted small">
+            {describeKeyType(keyView.type, keyView.bits)} · <span className="mono">{keyView.fingerprint}</span>
           </p>
           <p className="note-hint">{generated ? 'Now put its public half on your VM, so the VM lets this key in.' : 'If your VM already accepts this key — for example the .pem your cloud console gave you — you are done. Otherwise put the public half on the VM.'}</p>
         </InfoNote>
         <div className="public-key">
-          <p className="field-label" id="public-key-label">
+          <label className="field-label" htmlFor="public-key-text">
             Public key
-          </p>
-          <pre className="public-key-text mono" aria-labelledby="public-key-label" tabIndex={0}>
-            {keyView.publicKey}
-          </pre>
+          </label>
+          {/* Read-only text: Tab reaches it, and Ctrl+A selects the key alone. */}
+          <textarea id="public-key-text" className="public-key-text mono" readOnly rows={3} value={keyView.publicKey} spellCheck={false} />
           <Button
             onPress={() =>
               void run(() => api.keys.copyPublic({ name: keyView.name })).then((done) => {

@@ -8,7 +8,8 @@ import { ErrorNote } from '../ui/ErrorNote';
 import { TextInput } from '../ui/TextInput';
 import { useCommand } from '../ui/use-command';
 
-export function KeyGenerateStep({ onBack, onGenerated }: { onBack: () => void; onGenerated: (key: KeyView) => void }) {
+/** `onBack` is null when the wizard opened on this step: then the way out is Cancel. */
+export function KeyGenerateStep({ onBack, onCancel, onGenerated }: { onBack: (() => void) | null; onCancel: () => void; onGenerated: (key: KeyView) => void }) {
   const api = useApi();
   const { keys } = useSnapshot();
   const [name, setName] = useState('porthole');
@@ -42,7 +43,7 @@ export function KeyGenerateStep({ onBack, onGenerated }: { onBack: () => void; o
         {command.error ? <ErrorNote error={command.error} /> : null}
       </div>
       <DialogFooter>
-        <Button onPress={onBack}>Back</Button>
+        {onBack ? <Button onPress={onBack}>Back</Button> : <Button onPress={onCancel}>Cancel</Button>}
         <Button variant="primary" type="submit" isPending={command.busy}>
           Generate key
         </Button>

@@ -12,7 +12,7 @@ import type { WizardStep } from './KeyWizard';
 /** Errors about the passphrase go on the passphrase field, not into a box below. */
 const PASSPHRASE_ERRORS = new Set(['keys.wrong-passphrase', 'keys.passphrase-required']);
 
-export function KeyReviewStep({ step, onBack, onImported }: { step: Extract<WizardStep, { kind: 'review' }>; onBack: () => void; onImported: (key: KeyView) => void }) {
+export function KeyReviewStep({ step, onBack, onCancel, onImported }: { step: Extract<WizardStep, { kind: 'review' }>; onBack: () => void; onCancel: () => void; onImported: (key: KeyView) => void }) {
   const { inspection } = step;
   const api = useApi();
   const { keys } = useSnapshot();
@@ -24,7 +24,7 @@ export function KeyReviewStep({ step, onBack, onImported }: { step: Extract<Wiza
 
   if (inspection.kind === 'invalid') {
     return (
-      <Review onBack={onBack}>
+      <Review onBack={onBack} onCancel={onCancel}>
         <ErrorNote error={inspection.error} />
         <p className="muted">Read from {step.sourceLabel}.</p>
       </Review>
@@ -32,14 +32,18 @@ export function KeyReviewStep({ step, onBack, onImported }: { step: Extract<Wiza
   }
   if (inspection.kind === 'public') {
     return (
-      <Review onBack={onBack}>
+      <Review onBack={onBack} onCancel={onCancel}>
         <ErrorNote
           tone="warning"
           error={{
-            message: `This is a public key (${describeKeyType(inspection.type)}${inspection.fingerprint ? `, ${inspection.fingerprint}` : ''}).`,
-            hint: 'Porthole needs the private half to log in. Pick the file without “.pub” (for example id_ed25519 next to id_ed25519.pub), or the .pem / .ppk file you downloaded when the VM was created.',
+            message: 'This is a public key: Porthole needs the private one to log in.',
+            hint: 'Pick the file without “.pub” (for example id_ed25519 next to id_ed25519.pub), or the .pem / .ppk file you downloaded when the VM was created.',
           }}
-        />
+        >
+          <p className="muted small">
+            {describeKeyType(inspection.type)} public key{inspection.fingerprint ? <> · <span className="mono">{inspection.fingerprint}</span></> : null}, read from {step.sourceLabel}.
+          </p>
+        </ErrorNote>
       </Review>
     );
   }
@@ -114,11 +118,12 @@ export function KeyReviewStep({ step, onBack, onImported }: { step: Extract<Wiza
   );
 }
 
-function Review({ children, onBack }: { children: React.ReactNode; onBack: () => void }) {
+function Review({ children, onBack, onCancel }: { children: React.ReactNode; onBack: () => void; onCancel: () => void }) {
   return (
     <>
       <div className="dialog-body">{children}</div>
       <DialogFooter>
+        <Button onPress={onCancel}>Cancel</Button>
         <Button variant="primary" onPress={onBack} autoFocus>
           Choose another key
         </Button>

@@ -23,23 +23,35 @@ const TITLES: Record<WizardStep['kind'], string> = {
 /** Import (drop, pick or paste → inspect → passphrase/name) or generate, then where the public key goes. */
 export function KeyWizard({ initialMode, onClose }: { initialMode: 'import' | 'generate'; onClose: () => void }) {
   const [step, setStep] = useState<WizardStep>(initialMode === 'generate' ? { kind: 'generate' } : { kind: 'source' });
+  // Still on the path that started at "generate", without passing the choose step.
+  const [direct, setDirect] = useState(initialMode === 'generate');
+  const toSource = () => {
+    setDirect(false);
+    setStep({ kind: 'source' });
+  };
   const dialogs = useDialogs();
   return (
-    <AppDialog isOpen size="large" title={TITLES[step.kind]} onClose={onClose} subtitle={<StepDots step={step} />}>
+    <AppDialog isOpen size="large" title={TITLES[step.kind]} onClose={onClose} subtitle={<StepDots step={step} direct={direct} />}>
       {step.kind === 'source' ? <KeySourceStep onInspected={(source, sourceLabel, inspection) => setStep({ kind: 'review', source, sourceLabel, inspection })} onGenerate={() => setStep({ kind: 'generate' })} onCancel={onClose} /> : null}
-      {step.kind === 'review' ? <KeyReviewStep step={step} onBack={() => setStep({ kind: 'source' })} onImported={(key) => setStep({ kind: 'done', key, generated: false })} /> : null}
-      {step.kind === 'generate' ? <KeyGenerateStep onBack={() => setStep({ kind: 'source' })} onGenerated={(key) => setStep({ kind: 'done', key, generated: true })} /> : null}
+      {step.kind === 'review' ? <KeyReviewStep step={step} onBack={toSource} onCancel={onClose} onImported={(key) => setStep({ kind: 'done', key, generated: false })} /> : null}
+      {step.kind === 'generate' ? <KeyGenerateStep onBack={direct ? null : toSource} onCancel={onClose} onGenerated={(key) => setStep({ kind: 'done', key, generated: true })} /> : null}
       {step.kind === 'done' ? <KeyDoneStep keyView={step.key} generated={step.generated} onClose={onClose} onAddHost={() => dialogs.show({ kind: 'host-editor', host: null, keyName: step.key.name })} /> : null}
     </AppDialog>
   );
 }
 
-function StepDots({ step }: { step: WizardStep }) {
-  const index = step.kind === 'done' ? 3 : step.kind === 'source' ? 1 : 2;
-  const names = step.kind === 'generate' ? ['Choose', 'Generate', 'Put it on your VM'] : ['Choose the key', 'Check and name it', 'Put it on your VM'];
+const IMPORT_STEPS = ['Choose the key', 'Check and name it', 'Put it on your VM'];
+const GENERATE_STEPS = ['Choose', 'Generate', 'Put it on your VM'];
+/** Opened straight onto "generate" (Keys → Generate a key), there is nothing to choose. */
+const DIRECT_GENERATE_STEPS = ['Generate', 'Put it on your VM'];
+
+function StepDots({ step, direct }: { step: WizardStep; direct: boolean }) {
+  const generating = step.kind === 'generate' || (step.kind === 'done' && step.generated);
+  const names = !generating ? IMPORT_STEPS : direct ? DIRECT_GENERATE_STEPS : GENERATE_STEPS;
+  const index = step.kind === 'source' ? 1 : step.kind === 'done' ? names.length : names.length - 1;
   return (
     <span className="wizard-steps">
-      Step {index} of 3: {names[index - 1]}
+      Step {index} of {names.length}: {names[index - 1]}
     </span>
   );
 }

@@ -26,12 +26,14 @@ export function KeysScreen() {
   if (keys === null) return <p className="loading">Loading your keys…</p>;
   return (
     <>
-      <ScreenHeader title="Keys" description="Private keys stay encrypted with a key kept in your system keychain; only the public halves are shown here." actions={actions} />
+      {/* With no keys yet, the two ways in sit in the empty state itself rather than up here. */}
+      <ScreenHeader title="Keys" description="Private keys stay encrypted with a key kept in your system keychain; only the public halves are shown here." actions={keys.length > 0 ? actions : undefined} />
       {keys.length === 0 ? (
         <section className="empty-state" aria-labelledby="keys-empty">
           <Icon name="key" className="empty-icon" />
           <h3 id="keys-empty">No keys yet</h3>
           <p>Import the .pem, OpenSSH or PuTTY key you already use, or generate a new one and add its public half to your VM.</p>
+          <div className="empty-actions">{actions}</div>
         </section>
       ) : (
         <ul className="key-list" aria-label="Keys">
@@ -62,7 +64,7 @@ function KeyRow({ keyView, usedBy }: { keyView: KeyView; usedBy: readonly string
           </h3>
           <span className="chip">{describeKeyType(keyView.type, keyView.bits)}</span>
           <span className="chip">{shortFormat(keyView.format)}</span>
-          {keyView.needsPassphrase ? <span className="chip">Passphrase</span> : null}
+          {keyView.needsPassphrase ? <span className="chip">Passphrase-protected</span> : null}
         </div>
         <p className="mono fingerprint">{keyView.fingerprint}</p>
         <p className="muted small">

@@ -92,29 +92,31 @@ function ServerRow({ host, server }: { host: string; server: RemoteServerView })
       <td className="mono">{server.rootDir}</td>
       <td>{server.port}</td>
       <td className="table-actions">
-        {server.current ? (
-          <>
-            <Button variant="primary" onPress={() => void run(() => api.sessions.open({ host }))}>
-              Open
-            </Button>
-            <Button
-              aria-label="Copy URL"
-              onPress={() =>
-                void run(() => api.sessions.copyUrl({ host })).then((done) => {
-                  if (done !== null) store.notify({ level: 'info', title: 'Notebook address copied', body: 'It logs a browser in once, within a minute.' });
-                })
-              }
-            >
-              <Icon name="copy" />
-              Copy URL
-            </Button>
-            <Button variant="danger" onPress={() => void run(() => api.sessions.stopServer({ host }))}>
-              Stop
-            </Button>
-          </>
-        ) : (
-          <span className="muted small">Started outside this session</span>
-        )}
+        <div className="table-actions-row">
+          {server.current ? (
+            <>
+              <Button variant="primary" onPress={() => void run(() => api.sessions.open({ host }))}>
+                Open
+              </Button>
+              <Button
+                aria-label="Copy URL"
+                onPress={() =>
+                  void run(() => api.sessions.copyUrl({ host })).then((done) => {
+                    if (done !== null) store.notify({ level: 'info', title: 'Notebook address copied', body: 'It logs a browser in once, within a minute.' });
+                  })
+                }
+              >
+                <Icon name="copy" />
+                Copy URL
+              </Button>
+              <Button variant="danger" onPress={() => void run(() => api.sessions.stopServer({ host }))}>
+                Stop
+              </Button>
+            </>
+          ) : (
+            <span className="muted small">Started outside this session</span>
+          )}
+        </div>
         {command.error ? <ErrorNote error={command.error} /> : null}
       </td>
     </tr>

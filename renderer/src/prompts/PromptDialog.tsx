@@ -9,8 +9,10 @@ import { AppDialog, DialogFooter } from '../ui/AppDialog';
 import { Button } from '../ui/Button';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Icon } from '../ui/Icon';
+import { MoreInfo } from '../ui/MoreInfo';
 import { TextInput } from '../ui/TextInput';
 import { useCommand } from '../ui/use-command';
+import { describeKeyType } from '../keys/key-formats';
 
 const TITLES: Record<PromptView['detail']['kind'], string> = {
   'host-key': 'Is this the right server?',
@@ -74,25 +76,19 @@ function HostKeyBody({ detail, busy, onAnswer, onCancel, error }: BodyProps & { 
           fingerprint — a short code unique to that server.
         </p>
         <div className="fingerprint-box">
-          <span className="muted small">{detail.keyType} key fingerprint</span>
+          <span className="muted small">{describeKeyType(detail.keyType)} key fingerprint</span>
           <span className="mono fingerprint-large">{detail.fingerprint}</span>
         </div>
-        <details className="explain">
-          <summary>How do I check it?</summary>
+        <MoreInfo title="How do I check it?">
           <p>
             Compare it with the fingerprint your instructor gave you, or the one in your cloud console (EC2: Actions → Monitor and troubleshoot → Get system log; Azure: Boot
             diagnostics → Serial log), where the VM prints it as “SHA256:…” at first boot. If they match, trust it.
           </p>
-        </details>
+        </MoreInfo>
         {error}
       </div>
-      <DialogFooter
-        start={
-          <Button variant="quiet" onPress={onCancel}>
-            Cancel
-          </Button>
-        }
-      >
+      <DialogFooter>
+        <Button onPress={onCancel}>Cancel</Button>
         <Button onPress={() => onAnswer({ kind: 'host-key', trust: 'once' })} isDisabled={busy}>
           Trust once
         </Button>
@@ -156,7 +152,7 @@ function KeyboardInteractiveBody({ detail, busy, onAnswer, onCancel, error }: Bo
           <span className="mono">{detail.server}</span> asks{detail.prompts.length > 1 ? ' these questions' : ''} before letting you in (often a one-time code from your
           authenticator app).
         </p>
-        {detail.instructions ? <p className="server-text">{detail.instructions}</p> : null}
+        {detail.instructions ? <blockquote className="server-text">{detail.instructions}</blockquote> : null}
         {detail.prompts.map((p, i) => (
           <TextInput
             key={i}

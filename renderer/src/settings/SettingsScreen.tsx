@@ -41,6 +41,7 @@ function SettingsForm({ settings }: { settings: SettingsView }) {
           </h3>
           <TextInput
             label="Keep-alive (seconds)"
+            className="field-short"
             value={keepalive}
             onChange={setKeepalive}
             inputMode="numeric"
@@ -50,6 +51,7 @@ function SettingsForm({ settings }: { settings: SettingsView }) {
           />
           <TextInput
             label="Time to answer a question (seconds)"
+            className="field-short"
             value={timeout}
             onChange={setTimeoutText}
             inputMode="numeric"

@@ -1,4 +1,5 @@
 import { Button } from 'react-aria-components';
+import { BrandMark } from '../ui/BrandMark';
 import { Icon } from '../ui/Icon';
 import { SECTIONS, type SectionId } from './sections';
 
@@ -6,7 +7,7 @@ export function Sidebar({ section, onSelect, badges }: { section: SectionId; onS
   return (
     <nav className="sidebar" aria-label="Sections">
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true" />
+        <BrandMark />
         <h1>Porthole</h1>
       </div>
       <ul>

@@ -21,7 +21,7 @@ export function MoreMenu<K extends string>({ label, actions, onAction, text }: {
         </Button>
       ) : (
         <Button variant="quiet" aria-label={label} className="btn-icon">
-          <Icon name="more" />
+          <Icon name="more" className="icon-more" />
         </Button>
       )}
       <Popover className="popover" placement="bottom end">
