@@ -354,7 +354,7 @@ describe('the desktop app, end to end', () => {
     await list.waitFor();
     await dialog.getByText(join(d.home, '.ssh', 'config'), { exact: false }).waitFor();
     const boxes = list.getByRole('checkbox');
-    expect(await boxes.evaluateAll((inputs) => inputs.map((input) => [input.closest('label')?.querySelector('strong')?.textContent, (input as HTMLInputElement).checked]))).toEqual([
+    expect(await boxes.evaluateAll((inputs) => inputs.map((input) => [input.closest('label')?.querySelector('.import-name')?.textContent, (input as HTMLInputElement).checked]))).toEqual([
       ['gpu', true],
       ['lab', true],
       ['bastion', true],
