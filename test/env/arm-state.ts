@@ -66,6 +66,7 @@ export interface StandInVm {
   operation: StandInOperation | null;
   readonly nextPublicIps: string[];
   failNextStart: { readonly code: string; readonly message: string } | null;
+  readonly privateIp: string;
 }
 
 /** Addresses from TEST-NET-3 (RFC 5737), given to dynamic public IPs at each start. */
@@ -115,6 +116,7 @@ export class ArmWorld {
       operation: null,
       nextPublicIps: [],
       failNextStart: null,
+      privateIp: spec.privateIp ?? `10.0.0.${4 + this.vms.size}`,
     };
     this.vms.set(ArmWorld.key(subscriptionId, spec.resourceGroup, spec.name), vm);
     return vm;
@@ -285,7 +287,7 @@ export class ArmWorld {
             type: 'Microsoft.Network/networkInterfaces/ipConfigurations',
             properties: {
               provisioningState: 'Succeeded',
-              privateIPAddress: vm.spec.privateIp ?? '10.0.0.4',
+              privateIPAddress: vm.privateIp,
               privateIPAllocationMethod: 'Dynamic',
               ...(vm.spec.publicIp === null ? {} : { publicIPAddress: { id: this.publicIpPath(vm) } }),
               subnet: { id: `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.spec.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${vm.spec.resourceGroup}-vnet/subnets/default` },

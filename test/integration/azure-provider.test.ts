@@ -78,7 +78,7 @@ describe('Azure provider against the local ARM endpoint', () => {
       subscriptionId: stand.subscriptionId,
     });
     expect(machines[1]).toMatchObject({ knownImage: 'tljh', defaultUser: 'azureuser', image: 'Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2' });
-    expect(machines[2]).toMatchObject({ publicIp: null, privateIp: '10.0.0.4' });
+    expect(machines[2]).toMatchObject({ publicIp: null, privateIp: '10.0.0.6' });
     expect(machines[3]).toMatchObject({ publicIp: null, privateIp: '10.0.0.9' });
     expect(machines[4]).toMatchObject({ platform: 'windows', knownImage: null });
 

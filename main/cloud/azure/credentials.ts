@@ -140,7 +140,8 @@ export class AzureSignIn implements TokenCredential {
     let method: SignInMethod | null = this.method ?? 'azure-cli';
     for (;;) {
       try {
-        if (method === 'browser') this.options.onSignIn?.({ kind: 'browser' });
+        // Once signed in, the browser credential answers from MSAL's cache without opening a page.
+        if (method === 'browser' && this.method === null) this.options.onSignIn?.({ kind: 'browser' });
         const token = await this.credential(method).getToken(scopes, options);
         if (token === null) throw Object.assign(new Error(`${method} returned no token`), { name: 'CredentialUnavailableError' });
         if (this.method !== method) this.options.onSignIn?.({ kind: 'signed-in', method });

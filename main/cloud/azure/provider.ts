@@ -38,11 +38,18 @@ export interface AzureClientDeps {
 }
 
 export interface AzureProviderDeps extends AzureClientDeps {
-  /** Pause between polls of an operation or the power state. Default 5 s (tests use less). */
+  /** Pause between polls of an operation or the power state. Default: PORTHOLE_AZURE_POLL_MS, else 5 s. */
   readonly pollIntervalMs?: number;
 }
 
+/** Milliseconds between polls when the caller does not say (tests of the CLI poll faster). */
+export const POLL_INTERVAL_ENV = 'PORTHOLE_AZURE_POLL_MS';
 const DEFAULT_POLL_MS = 5_000;
+
+function defaultPollMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env[POLL_INTERVAL_ENV]);
+  return Number.isInteger(value) && value > 0 ? value : DEFAULT_POLL_MS;
+}
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 /** Porthole names itself to ARM (it shows in the subscription's activity log). */
 const USER_AGENT = { userAgentPrefix: 'Porthole' };
@@ -72,10 +79,13 @@ async function allOrNothing<T extends readonly unknown[]>(signal: AbortSignal | 
   signal?.addEventListener('abort', onAbort, { once: true });
   if (signal?.aborted) controller.abort();
   try {
-    return (await Promise.all(start(controller.signal).map((call) => call.catch((error: unknown) => {
-      controller.abort();
-      throw error;
-    })))) as unknown as T;
+    const calls = start(controller.signal).map((call) =>
+      call.catch((error: unknown) => {
+        controller.abort();
+        throw error;
+      }),
+    );
+    return (await Promise.all(calls)) as unknown as T;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
@@ -95,7 +105,7 @@ export function createAzureProvider(account: AzureAccount, deps: AzureProviderDe
   const options = clientOptions(deps);
   const compute = new ComputeManagementClient(credential, account.subscriptionId, options);
   const network = new NetworkManagementClient(credential, account.subscriptionId, options);
-  const pollMs = deps.pollIntervalMs ?? DEFAULT_POLL_MS;
+  const pollMs = deps.pollIntervalMs ?? defaultPollMs();
   const { subscriptionId } = account;
 
   /** Runs one step against ARM; whatever it throws comes out classified. */
