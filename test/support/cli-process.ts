@@ -19,8 +19,8 @@ export interface PortholeRun {
 
 export interface RunningPorthole {
   readonly child: ChildProcess;
-  /** The next JSON line (with `event` = `event`, if given), skipping others; fails when the command ends first. */
-  next(event?: string): Promise<Record<string, unknown>>;
+  /** The next JSON line (with `event` = `event`, if given), skipping others; fails when the command ends first or after `timeoutMs` (20 s). */
+  next(event?: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Resolves with the exit code when the command ends. */
   exit(): Promise<number | null>;
   stderr(): string;
@@ -78,12 +78,20 @@ export function startPorthole(args: readonly string[], env: NodeJS.ProcessEnv): 
     child,
     stderr: () => stderr,
     exit: () => exited,
-    async next(event) {
+    async next(event, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const index = lines.findIndex((line) => event === undefined || line['event'] === event);
         if (index >= 0) return lines.splice(0, index + 1).at(-1)!;
-        if (closed) throw new Error(`porthole ended without a "${event}" line; stderr: ${stderr}`);
-        await new Promise<void>((wake) => waiters.push(wake));
+        if (closed || Date.now() > deadline) {
+          throw new Error(`no "${event ?? 'JSON'}" line ${closed ? 'before porthole ended' : `within ${timeoutMs} ms`}; got ${JSON.stringify(lines)}; stderr: ${stderr}`);
+        }
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((wake) => {
+          waiters.push(wake);
+          timer = setTimeout(wake, deadline - Date.now() + 1);
+        });
+        clearTimeout(timer);
       }
     },
   };

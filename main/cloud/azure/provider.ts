@@ -91,10 +91,11 @@ async function allOrNothing<T extends readonly unknown[]>(signal: AbortSignal | 
   }
 }
 
-/** What one read of a VM gives: the machine, and whether ARM still runs an operation on it. */
+/** What one read of a VM gives: the machine, whether ARM still runs an operation on it, and whether its NIC has a public IP resource. */
 interface Observation {
   readonly machine: CloudMachine;
   readonly busy: boolean;
+  readonly hasPublicIp: boolean;
 }
 
 /** The fields whose change is worth a progress report. */
@@ -144,7 +145,7 @@ export function createAzureProvider(account: AzureAccount, deps: AzureProviderDe
       const nic = await nicOf(vm, signal);
       const publicIp = await publicIpOf(nic, signal);
       const statuses = vm.instanceView?.statuses;
-      return { machine: toCloudMachine({ vm, statuses, nic, publicIp }, subscriptionId), busy: operationInProgress(statuses) };
+      return { machine: toCloudMachine({ vm, statuses, nic, publicIp }, subscriptionId), busy: operationInProgress(statuses), hasPublicIp: publicIp !== undefined };
     });
   }
 
@@ -234,7 +235,8 @@ export function createAzureProvider(account: AzureAccount, deps: AzureProviderDe
     return waitFor(
       id,
       'starting',
-      ({ machine }) => machine.state === 'running' && addressOf(machine) !== null,
+      // A dynamic public IP gets its address as the VM starts: wait for it rather than settle for the private one.
+      ({ machine, hasPublicIp }) => machine.state === 'running' && (hasPublicIp ? machine.publicIp !== null || machine.publicDns !== null : addressOf(machine) !== null),
       ({ machine, busy }) => {
         if (machine.state === 'terminating' || machine.state === 'terminated') {
           return new PortholeError({ code: 'cloud.machine-not-found', message: `The VM ${id} is being deleted.`, hint: 'Link the host to another VM.', retryable: false });
