@@ -4,8 +4,7 @@
  * The credentials are fakes here; the real AzureCliCredential is covered against the `az`
  * stand-in in test/integration/azure-provider.test.ts.
  */
-import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { CredentialUnavailableError } from '@azure/identity';
+import { CredentialUnavailableError, type AccessToken, type TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { AzureSignIn, browserAvailable, nextSignInMethod, type AzureSignInStep, type CredentialOptions, type SignInMethod } from '../../main/cloud/azure/credentials';
 import { PortholeError } from '../../main/shared/errors';

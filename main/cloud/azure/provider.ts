@@ -11,7 +11,7 @@
  *   re-read the power state after each poll, reporting every change through onProgress.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TokenCredential } from '@azure/core-auth';
+import type { TokenCredential } from '@azure/identity';
 import { ComputeManagementClient, type InstanceViewStatus, type VirtualMachine } from '@azure/arm-compute';
 import { NetworkManagementClient, type NetworkInterface, type PublicIPAddress } from '@azure/arm-network';
 import { PortholeError } from '../../shared/errors';
