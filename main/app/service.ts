@@ -17,6 +17,7 @@ import { PortholeError, toErrorInfo } from '../shared/errors';
 import { notebookPasswordId, sshPasswordId } from '../session/secret-ids';
 import { prepareBrowserHandoff, type BrowserHandoff } from '../session/browser-handoff';
 import { SshConnection } from '../ssh/connection';
+import { describeSshCryptoPath, sshCryptoPath } from '../ssh/crypto-path';
 import { defaultKnownHostsFiles, HostKeyStore } from '../ssh/host-keys';
 import { locateJupyter } from '../jupyter/launcher';
 import { connectionForProfile } from './connection-factory';
@@ -90,6 +91,7 @@ export class DesktopService {
     const service = new DesktopService(options, profiles, settings);
     for (const notice of profiles.notices) service.log('warn', 'app', `${notice.message}${notice.hint ? ` ${notice.hint}` : ''}`);
     service.log('info', 'app', `Porthole ${options.appInfo.version} started; data folder ${options.dataDir}`);
+    service.log('info', 'app', describeSshCryptoPath(sshCryptoPath()));
     await service.refreshSavedPasswords();
     return service;
   }
