@@ -114,6 +114,11 @@ export class DesktopService {
     for (const session of this.sessionsByHost.values()) session.resume();
   }
 
+  /** How many questions wait for the user now. */
+  openQuestions(): number {
+    return this.broker.list().length;
+  }
+
   /** The window closed: nobody is there to answer, so every open question is cancelled. */
   cancelAllPrompts(): void {
     this.broker.cancelAll();
@@ -127,6 +132,16 @@ export class DesktopService {
       if (notebook && session.startedServer()) running.push({ host: session.name, pid: notebook.pid, remotePort: notebook.remotePort });
     }
     return running;
+  }
+
+  /** A line for the log view from the shell (updates, launch at login), scoped to the app. */
+  note(level: 'info' | 'warn' | 'error', message: string): void {
+    this.log(level, 'app', message);
+  }
+
+  /** Something the user should see now, as a toast or notification, and in the log. */
+  announce(level: NoticeView['level'], title: string, body: string): void {
+    this.notice(level, title, body, null);
   }
 
   /** Quit: closes every tunnel; stops the servers Porthole started when asked to (reused ones follow their host's setting). */
