@@ -30,16 +30,7 @@ describe('the autostart entry', () => {
   });
 
   it('refuses a path that no desktop entry can hold, saying what to do', () => {
-    const error = (() => {
-      try {
-        execArgument('/tmp/bad\nname/porthole');
-      } catch (caught) {
-        return caught;
-      }
-      return null;
-    })();
-    expect(error).toBeInstanceOf(PortholeError);
-    expect(error).toMatchObject({ code: 'app.autostart-path', retryable: false });
-    expect((error as PortholeError).hint).toMatch(/Move Porthole/);
+    expect(() => execArgument('/tmp/bad\nname/porthole')).toThrow(expect.objectContaining({ code: 'app.autostart-path', retryable: false, hint: expect.stringMatching(/^Move Porthole/) }));
+    expect(() => execArgument('/tmp/bad\nname/porthole')).toThrow(PortholeError);
   });
 });
