@@ -1,14 +1,16 @@
 /**
- * electron-builder's afterExtract hook: Electron is unpacked, the app is not packed yet. The
- * one moment a build can check the ssh2 crypto addon before-pack.cjs put in place against the
- * very Electron it ships with; an addon that needs crypto symbols this Electron does not
- * export would end the app at its first encrypted packet, so it is removed and the app runs
- * ssh2's JavaScript path instead.
+ * electron-builder's afterExtract hook: Electron is unpacked, the app is not packed yet. Here
+ * ssh2's addon as npm built it (for Node) leaves node_modules until after-pack.cjs, and the
+ * one before-pack.cjs built for Electron takes its place, checked against the very Electron
+ * it ships with: an addon that needs crypto symbols this Electron does not export would end
+ * the app at its first encrypted packet, so it is removed and the app runs ssh2's JavaScript
+ * path instead. (Done here, not earlier: a download that fails before this point leaves
+ * node_modules as it was.)
  */
 'use strict';
 const { existsSync, rmSync } = require('node:fs');
 const path = require('node:path');
-const { installedAddon, unresolvedCryptoSymbols } = require('./ssh2-crypto.cjs');
+const { installedAddon, installForPacking, unresolvedCryptoSymbols } = require('./ssh2-crypto.cjs');
 const { packTarget } = require('./target.cjs');
 
 /** The binary that exports Electron's native symbols: the executable, or on macOS its framework. */
@@ -21,7 +23,8 @@ function electronHostBinary({ appOutDir, electronPlatformName, packager }) {
 }
 
 exports.default = async function afterExtract(context) {
-  const { appDir, platform } = packTarget(context);
+  const { appDir, platform, arch } = packTarget(context);
+  installForPacking(appDir, platform, arch);
   const addon = installedAddon(appDir);
   if (!existsSync(addon)) return;
   let problem = null;

@@ -3,12 +3,13 @@
  * before anything is packed: the native parts of the app for that target.
  *  - @napi-rs/keyring: the target's prebuilt binary must be in node_modules (a build fails
  *    without it: no keychain, no secrets).
- *  - ssh2's crypto addon: built for the target's Electron and put where ssh2 loads it; when
- *    that is not possible the app runs ssh2's JavaScript path, and the build log says why.
+ *  - ssh2's crypto addon: built for the target's Electron into out/native (after-extract.cjs
+ *    decides whether it ships); when that is not possible the app runs ssh2's JavaScript
+ *    path, and the build log says why.
  */
 'use strict';
 const { ensureKeyringBinary, keyringPackageFor } = require('./keyring-binary.cjs');
-const { buildForElectron, installForPacking } = require('./ssh2-crypto.cjs');
+const { buildForElectron } = require('./ssh2-crypto.cjs');
 const { packTarget } = require('./target.cjs');
 
 exports.default = async function beforePack(context) {
@@ -17,7 +18,6 @@ exports.default = async function beforePack(context) {
   console.log(`  • keyring binary  package=${keyringPackageFor(target.platform, target.arch)} ${ensureKeyringBinary(target)}`);
   const electronVersion = context.packager.info.framework.version;
   const crypto = buildForElectron({ ...target, electronVersion });
-  installForPacking(target.appDir, target.platform, target.arch);
   console.log(
     crypto.built
       ? `  • ssh2 crypto addon  built for Electron ${electronVersion} ${name}; shipped if it links against that Electron (after-extract)`

@@ -11,10 +11,10 @@
  * app runs ssh2's JavaScript path over Electron's own crypto, and says so at start-up.
  *
  * The build happens in out/native/<platform>-<arch>/ssh2-crypto. electron-builder packs
- * node_modules as it finds them, so for the time of one packing the Node build is set aside
- * (out/native/node-build) and the Electron build, if any, takes its place; after-pack.cjs puts
- * the Node build back for the CLI and the tests. A packing that died half-way is repaired by
- * the next one (or by `npm rebuild ssh2`).
+ * node_modules as it finds them, so for the time of one packing (after-extract.cjs to
+ * after-pack.cjs) the Node build is set aside (out/native/node-build) and the Electron build,
+ * if any, takes its place; after-pack.cjs puts the Node build back for the CLI and the tests.
+ * A packing that died half-way is repaired by the next one (or by `npm rebuild ssh2`).
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -22,7 +22,7 @@ const { cpSync, existsSync, mkdirSync, renameSync, rmSync } = require('node:fs')
 const { homedir } = require('node:os');
 const path = require('node:path');
 
-/** Where the build for one platform and arch is staged (electron-builder.yml maps it into the app). */
+/** Where the build for one platform and arch is staged (installForPacking puts it in node_modules for the packing). */
 function stageDir(appDir, platform, arch) {
   return path.join(appDir, 'out', 'native', `${platform}-${arch}`, 'ssh2-crypto');
 }
@@ -104,6 +104,8 @@ function buildForElectron({ appDir, electronVersion, platform, arch }) {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
   if (platform !== process.platform) return { built: false, reason: `native code cannot be cross-compiled from ${process.platform} to ${platform}` };
+  // Apple's clang builds either Mac architecture; elsewhere the compiler builds for its own.
+  if (arch !== process.arch && platform !== 'darwin') return { built: false, reason: `native code cannot be cross-compiled from ${process.arch} to ${arch} here` };
 
   let sources;
   let nodeGyp;

@@ -101,6 +101,8 @@ describe("ssh2's crypto addon around one packing", () => {
     const { dir } = app('cross');
     const other = process.platform === 'darwin' ? 'win32' : 'darwin';
     expect(crypto.buildForElectron({ appDir: dir, electronVersion: '45.4.1', platform: other, arch: 'arm64' })).toEqual({ built: false, reason: `native code cannot be cross-compiled from ${process.platform} to ${other}` });
+    const otherArch = process.arch === 'arm64' ? 'x64' : 'arm64';
+    expect(crypto.buildForElectron({ appDir: dir, electronVersion: '45.4.1', platform: 'linux', arch: otherArch })).toEqual({ built: false, reason: `native code cannot be cross-compiled from ${process.arch} to ${otherArch} here` });
   });
 
   it("builds with none of npm's settings, which would point node-gyp at Node's headers", () => {
