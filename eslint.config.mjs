@@ -85,8 +85,8 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
-  // bin/ is plain CommonJS run by node directly.
-  { files: ['bin/**/*.js'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  // bin/ and the packaging hooks (which electron-builder require()s) are plain CommonJS run by node directly.
+  { files: ['bin/**/*.js', 'scripts/**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 
   ...MAIN_FOLDERS.map(mainFolderConfig),
   {

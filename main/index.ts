@@ -11,6 +11,8 @@ import { SessionNotifier } from './electron/notifier';
 import { createQuitter, type Quitter } from './electron/quit';
 import { watchResume } from './electron/power';
 import { rendererRoot } from './electron/paths';
+import { applyLaunchAtLogin, startedAtLogin } from './electron/login-item';
+import { appUpdater, startUpdates, type Updates } from './electron/updater';
 import { DesktopService } from './app/service';
 import type { EventPayload } from './ipc/contract';
 import type { TrayAction } from './app/tray-model';
@@ -19,6 +21,7 @@ import { dataDir } from './shared/data-dir';
 let mainWindow: BrowserWindow | null = null;
 let quitter: Quitter | null = null;
 let service: DesktopService | null = null;
+let updates: Updates | null = null;
 /** Held for the app's lifetime: a Tray that is garbage-collected vanishes from the tray. */
 const held: { tray: PortholeTray | null } = { tray: null };
 
@@ -39,6 +42,9 @@ function showWindow(): void {
     });
     // Windows log-off or power-off arrives on the window (powerMonitor 'shutdown' covers macOS and Linux).
     window.on('session-end', () => void quitter?.quitNow());
+    // An update waiting for the user to leave the window may install now.
+    window.on('blur', () => updates?.reconsider());
+    window.on('hide', () => updates?.reconsider());
     return;
   }
   if (existing.isMinimized()) existing.restore();
@@ -114,6 +120,15 @@ if (!app.requestSingleInstanceLock()) {
       desktopService.sessions(),
     );
 
+    // Launch at login follows the setting; re-registered at each start while on (an AppImage may have moved).
+    const registerAtLogin = (enabled: boolean) =>
+      applyLaunchAtLogin(enabled).then(
+        (done) => desktopService.note('info', done),
+        (error: unknown) => desktopService.note('warn', `Could not change whether Porthole starts when you log in: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    let launchAtLogin = (await desktopService.handlers['settings:get']({})).launchAtLogin;
+    if (launchAtLogin) void registerAtLogin(true);
+
     desktopService.onEvent((event, payload) => {
       const window = liveWindow();
       if (window !== null) sendEvent(window.webContents, event, payload);
@@ -121,10 +136,31 @@ if (!app.requestSingleInstanceLock()) {
         const { sessions } = payload as EventPayload<'sessions:changed'>;
         tray.update(desktopService.hosts(), sessions);
         void notifier.update(sessions);
+        updates?.reconsider();
       } else if (event === 'hosts:changed') {
         tray.update((payload as EventPayload<'hosts:changed'>).hosts, desktopService.sessions());
+      } else if (event === 'settings:changed') {
+        const { settings } = payload as EventPayload<'settings:changed'>;
+        if (settings.launchAtLogin !== launchAtLogin) {
+          launchAtLogin = settings.launchAtLogin;
+          void registerAtLogin(launchAtLogin);
+        }
       }
     });
+
+    if (app.isPackaged) {
+      updates = startUpdates({
+        updater: appUpdater(),
+        sessions: () => desktopService.sessions(),
+        openQuestions: () => desktopService.openQuestions(),
+        windowFocused: () => liveWindow()?.isFocused() ?? false,
+        log: (level, message) => desktopService.note(level, message),
+        announce: (title, body) => desktopService.announce('info', title, body),
+      });
+      updates.checkIfDue();
+    } else {
+      desktopService.note('info', 'Updates are checked by the installed Porthole only, not by a development build.');
+    }
 
     watchResume(() => {
       desktopService.resumeAll();
@@ -145,7 +181,8 @@ if (!app.requestSingleInstanceLock()) {
     });
 
     if (process.env['PORTHOLE_E2E'] === '1') exposeForE2e(tray);
-    showWindow();
+    // Started at login: Porthole waits in the tray until it is wanted.
+    if (!startedAtLogin()) showWindow();
   });
 }
 

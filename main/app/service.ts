@@ -17,6 +17,7 @@ import { PortholeError, toErrorInfo } from '../shared/errors';
 import { notebookPasswordId, sshPasswordId } from '../session/secret-ids';
 import { prepareBrowserHandoff, type BrowserHandoff } from '../session/browser-handoff';
 import { SshConnection } from '../ssh/connection';
+import { describeSshCryptoPath, sshCryptoPath } from '../ssh/crypto-path';
 import { defaultKnownHostsFiles, HostKeyStore } from '../ssh/host-keys';
 import { locateJupyter } from '../jupyter/launcher';
 import { connectionForProfile } from './connection-factory';
@@ -90,6 +91,7 @@ export class DesktopService {
     const service = new DesktopService(options, profiles, settings);
     for (const notice of profiles.notices) service.log('warn', 'app', `${notice.message}${notice.hint ? ` ${notice.hint}` : ''}`);
     service.log('info', 'app', `Porthole ${options.appInfo.version} started; data folder ${options.dataDir}`);
+    service.log('info', 'app', describeSshCryptoPath(sshCryptoPath()));
     await service.refreshSavedPasswords();
     return service;
   }
@@ -112,6 +114,11 @@ export class DesktopService {
     for (const session of this.sessionsByHost.values()) session.resume();
   }
 
+  /** How many questions wait for the user now. */
+  openQuestions(): number {
+    return this.broker.list().length;
+  }
+
   /** The window closed: nobody is there to answer, so every open question is cancelled. */
   cancelAllPrompts(): void {
     this.broker.cancelAll();
@@ -125,6 +132,16 @@ export class DesktopService {
       if (notebook && session.startedServer()) running.push({ host: session.name, pid: notebook.pid, remotePort: notebook.remotePort });
     }
     return running;
+  }
+
+  /** A line for the log view from the shell (updates, launch at login), scoped to the app. */
+  note(level: 'info' | 'warn' | 'error', message: string): void {
+    this.log(level, 'app', message);
+  }
+
+  /** Something the user should see now, as a toast or notification, and in the log. */
+  announce(level: NoticeView['level'], title: string, body: string): void {
+    this.notice(level, title, body, null);
   }
 
   /** Quit: closes every tunnel; stops the servers Porthole started when asked to (reused ones follow their host's setting). */

@@ -245,7 +245,7 @@ export type BrowserChoiceView = { readonly kind: 'default' } | { readonly kind: 
 export interface SettingsView {
   readonly keepaliveSeconds: number;
   readonly browser: BrowserChoiceView;
-  /** Shown for completeness; the installer work wires it to the OS. */
+  /** Start in the tray when the user logs in (the shell registers it with the OS: main/electron/login-item.ts). */
   readonly launchAtLogin: boolean;
   readonly notifications: boolean;
   /** How long a question waits for an answer before the step fails. */

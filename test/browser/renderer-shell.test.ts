@@ -45,6 +45,25 @@ describe('renderer shell in Chromium', () => {
     await page.close();
   });
 
+  it('Settings turns "Start Porthole when I log in" on and off through settings:update', async () => {
+    const page = await browser.newPage();
+    const service = new ScenarioService();
+    await attachBridge(page, service);
+    await page.goto(site.url);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const launchAtLogin = page.getByRole('switch', { name: 'Start Porthole when I log in' });
+    expect(await launchAtLogin.isChecked()).toBe(false);
+    expect(await launchAtLogin.isEnabled()).toBe(true);
+    // Clicked where a user clicks: the switch's label (the input itself is visually hidden).
+    await page.getByText('Start Porthole when I log in').click();
+    await expect.poll(() => launchAtLogin.isChecked()).toBe(true);
+    await page.getByText('Start Porthole when I log in').click();
+    await expect.poll(() => launchAtLogin.isChecked()).toBe(false);
+    expect(service.calls.filter((call) => call.name === 'settings:update').map((call) => call.args)).toEqual([{ patch: { launchAtLogin: true } }, { patch: { launchAtLogin: false } }]);
+    expect(service.settings.launchAtLogin).toBe(false);
+    await page.close();
+  });
+
   it('says plainly when it is opened outside the desktop app', async () => {
     const page = await open('absent');
     await page.getByRole('status').filter({ hasText: 'Opened outside the Porthole app' }).waitFor();

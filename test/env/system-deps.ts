@@ -29,6 +29,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { path: '/usr/bin/xvfb-run', aptPackage: 'xvfb', usedFor: 'headful Chromium and Electron runs' },
   { path: '/usr/bin/xauth', aptPackage: 'xauth', usedFor: 'xvfb-run' },
   { path: '/usr/bin/openssl', aptPackage: 'openssl', usedFor: 'the certificate of the local Azure (ARM) endpoint' },
+  { path: '/usr/bin/nm', aptPackage: 'binutils', usedFor: 'the packaging check that a native addon links against the runtime it ships with' },
 ];
 
 /** jupyter_server's Python package is separate from its command on Debian. */

@@ -7,6 +7,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandArgs, CommandName, CommandResult } from '../../main/ipc/contract';
+import { describeSshCryptoPath, sshCryptoPath } from '../../main/ssh/crypto-path';
 import { startKeyring, type TestKeyring } from '../env/keyring';
 import type { TestHost } from '../env/host';
 import { listProcesses, runChecked } from '../env/processes';
@@ -48,6 +49,21 @@ function authorize(h: TestHost, publicLine: string): void {
 }
 
 describe('desktop service', () => {
+  it('logs at start which SSH crypto path is live, and relays the shell\'s notes and announcements to the log view and the window', async () => {
+    const d = await desktop();
+    const messages = async () => (await call(d, 'logs:recent', {})).map((line) => `${line.level} ${line.scope}: ${line.message}`);
+    // Under Node in this checkout ssh2 runs its native addon; the packaged app logs its own path.
+    expect(await messages()).toContain(`info app: ${describeSshCryptoPath(sshCryptoPath())}`);
+    expect((await messages()).join('\n')).toMatch(/info app: SSH encryption runs in ssh2's native crypto addon on Node /);
+
+    d.service.note('warn', 'Could not check for or download an update: offline');
+    d.service.announce('info', 'Porthole 1.2.0 is ready to install', 'It installs when you quit Porthole.');
+    expect(await messages()).toEqual(expect.arrayContaining(['warn app: Could not check for or download an update: offline', 'info app: Porthole 1.2.0 is ready to install: It installs when you quit Porthole.']));
+    expect(d.events.filter((e) => e.event === 'app:notice').map((e) => e.payload)).toEqual([
+      { notice: { id: expect.any(String), level: 'info', title: 'Porthole 1.2.0 is ready to install', body: 'It installs when you quit Porthole.', host: null } },
+    ]);
+  });
+
   it('imports a .ppk v3 with passphrase, adds a host, asks about the host key, launches and hands the browser the notebook', async () => {
     const h = await host();
     const d = await desktop();

@@ -135,14 +135,39 @@ export class Tray extends EventEmitter {
 // ---------------------------------------------------------------------------------------
 // app, dialog, Notification
 
+export interface FakeLoginItemSettings {
+  readonly openAtLogin: boolean;
+  readonly args?: readonly string[];
+}
+
 export const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
   exitCalls: [] as number[],
+  /** Every setLoginItemSettings call, in order. */
+  loginItemCalls: [] as FakeLoginItemSettings[],
+  /** What getLoginItemSettings reports (macOS says whether this start came from the login item). */
+  loginItemState: { openAtLogin: false, wasOpenedAtLogin: false },
   getAppPath: (): string => '/opt/Porthole/resources/app.asar',
   exit(code = 0): void {
     app.exitCalls.push(code);
   },
+  setLoginItemSettings(settings: FakeLoginItemSettings): void {
+    app.loginItemCalls.push(settings);
+  },
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
+    return app.loginItemState;
+  },
+  requestSingleInstanceLock: (): boolean => true,
+  /** Never ready: a test that loads the built main/index.js checks its imports, not a running app. */
+  whenReady: (): Promise<void> => new Promise<void>(() => undefined),
 });
+
+export const protocol = {
+  privileged: [] as unknown[],
+  registerSchemesAsPrivileged(schemes: readonly unknown[]): void {
+    protocol.privileged.push(...schemes);
+  },
+};
 
 export const dialog = {
   /** The button index the next showMessageBox resolves with. */
@@ -173,6 +198,9 @@ export function resetStandIn(): void {
   Tray.instances.length = 0;
   Notification.shown.length = 0;
   app.exitCalls.length = 0;
+  app.isPackaged = false;
+  app.loginItemCalls.length = 0;
+  app.loginItemState = { openAtLogin: false, wasOpenedAtLogin: false };
   dialog.nextResponse = 0;
   dialog.messageBoxes.length = 0;
 }

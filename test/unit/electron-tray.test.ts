@@ -87,7 +87,13 @@ describe('tray', () => {
     const { native } = setup('darwin');
     expect(native.image.path).toMatch(/trayTemplate-idle\.png$/);
     expect(native.image.template).toBe(true);
-    expect(trayIconFile('failed', 'win32')).toBe('tray-failed.png');
+  });
+
+  it('uses a multi-size .ico on Windows, not a template', () => {
+    const { native } = setup('win32');
+    expect(native.image.path).toMatch(/assets[/\\]tray-idle\.ico$/);
+    expect(native.image.template).toBe(false);
+    expect(trayIconFile('failed', 'win32')).toBe('tray-failed.ico');
   });
 
   it('opens the window on a left click on Windows only', () => {

@@ -102,14 +102,14 @@ function SettingsForm({ settings }: { settings: SettingsView }) {
             </span>
             Notify me when a notebook is ready or a connection drops
           </Switch>
-          <Switch className="switch" isSelected={settings.launchAtLogin} isDisabled aria-describedby="launch-at-login-help">
+          <Switch className="switch" isSelected={settings.launchAtLogin} onChange={(launchAtLogin) => update({ launchAtLogin })} aria-describedby="launch-at-login-help">
             <span className="switch-track" aria-hidden="true">
               <span className="switch-thumb" />
             </span>
             Start Porthole when I log in
           </Switch>
           <p id="launch-at-login-help" className="field-help indent">
-            Coming with the installer.
+            It waits in the tray, without opening this window.
           </p>
         </section>
         {command.error ? <ErrorNote error={command.error} /> : null}
