@@ -37,9 +37,10 @@ export function matchRemoteForward<T extends RemoteBinding>(offer: Pick<TcpConne
 type Offer = (details: TcpConnectionDetails, accept: () => ClientChannel, reject: () => void) => void;
 
 /**
- * One 'tcp connection' listener per client, kept for the client's life, that answers every
- * offer: the forwards come and go (and the first reconnect brings a new client), the
- * listener stays, so an offer that arrives after a forward let go is still rejected.
+ * One 'tcp connection' listener per client (each reconnect brings a new one), kept for the
+ * client's life, that answers every offer. Forwards come and go; the listener stays, so an
+ * offer that arrives after its forward let go (the server has not seen the cancel yet) is
+ * still rejected.
  */
 const routesByClient = new WeakMap<Client, Set<RemoteForward>>();
 
