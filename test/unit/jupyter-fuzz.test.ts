@@ -212,6 +212,19 @@ describe(`Jupyter fuzz (seed ${SEED})`, () => {
     timer.finish();
   });
 
+  it('a report listing 20 000 runtime files is read within 1 s, up to its first 256', () => {
+    const timer = new InputTimer('Jupyter reports of many servers');
+    const [file] = runtimeFiles;
+    const entries = Array.from({ length: 20_000 }, () => `${say('server-name', file!.name)}\n${say('server-json', file!.text.replace(/\n/g, ''))}`).join('\n');
+    const running = timer.runSync('running-servers report', () => readRunningServers(parseMarked(`${say('server-dir', '/r')}\n${entries}\n`, MARKER)));
+    const servers = Array.from({ length: 20_000 }, () => ({ name: file!.name, json: file!.text, alive: true }));
+    const report = `${say('chosen', '/opt/conda/bin')}\n${say('json', JSON.stringify({ versions: {}, runtimeDir: '/r', servers }))}\n`;
+    const located = timer.runSync('locate report', () => readLocateReport(parseMarked(report, MARKER), { kind: 'auto' }));
+    timer.finish();
+    expect(running.servers).toHaveLength(256);
+    expect(located.running).toHaveLength(256);
+  });
+
   it('a failure reason quoting the remote is clipped, however long what it quotes', () => {
     // Found by this fuzzer: a 130 000-character module name went whole into the reason.
     const reason = startupFailure(`/usr/bin/python3: No module named jupyterlab${'ab'.repeat(60_000)}\n`);
