@@ -128,7 +128,7 @@ export class HostSession {
     this.changed();
     try {
       await connection.start();
-      engine.forwards = await ForwardSet.open(this.profile.forwards, connection, { onRemoteError: (error) => this.deps.log('warn', error.message) });
+      engine.forwards = await ForwardSet.open(this.profile.forwards, connection, this.forwardOptions());
       this.settleFirst(true);
       this.changed();
     } catch (error) {
@@ -140,11 +140,19 @@ export class HostSession {
     }
   }
 
+  /** Failures of the forwards once open (a remote port lost, one connection not carried) go to the log. */
+  private forwardOptions(): Parameters<typeof ForwardSet.open>[2] {
+    return {
+      onRemoteError: (error) => this.deps.log('warn', error.message),
+      onConnectionError: (error) => this.deps.log('warn', toErrorInfo(error).message),
+    };
+  }
+
   /** A notebook host's saved forwards ride along on its connection once the notebook is ready. */
   private async openExtraForwards(): Promise<void> {
     if (this.engine.kind !== 'notebook' || this.profile.forwards.length === 0 || this.extraForwards) return;
     try {
-      this.extraForwards = await ForwardSet.open(this.profile.forwards, this.engine.connection, { onRemoteError: (error) => this.deps.log('warn', error.message) });
+      this.extraForwards = await ForwardSet.open(this.profile.forwards, this.engine.connection, this.forwardOptions());
       this.changed();
     } catch (error) {
       this.deps.log('warn', `The saved forwards of ${this.profile.name} did not open: ${toErrorInfo(error).message}`);

@@ -65,6 +65,11 @@ async function runForward(destination: string, options: ForwardCommandOptions): 
       forwards = await ForwardSet.open(specs, live, {
         portFallback: options.nextFreePort ? 'next-free' : 'fail',
         onRemoteError: (error) => reporter.error(error.toInfo()),
+        // One forwarded connection failed (like ssh's "open failed" line); the forward goes on.
+        onConnectionError: (error) => {
+          const info = toErrorInfo(error);
+          reporter.emit({ event: 'connection-failed', code: info.code, message: info.message, ...(info.hint ? { hint: info.hint } : {}) }, `${info.message}${info.hint ? `\n  ${info.hint}` : ''}`);
+        },
       });
       reporter.emit({ event: 'ready', forwards: forwardLines(forwards) }, describeForwards(forwards, live.server));
     })();

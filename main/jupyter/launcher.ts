@@ -32,6 +32,12 @@ export interface Located {
   readonly running: readonly ServerInfo[];
 }
 
+/**
+ * Runtime files read from one report. A user runs a handful of servers; a broken or hostile
+ * remote could list thousands, each one a JSON parse and a schema check.
+ */
+const MAX_SERVERS_READ = 256;
+
 export async function locateJupyter(client: Client, env: EnvChoice = { kind: 'auto' }): Promise<Located> {
   const { lines } = await runScript(client, (marker) => locateScript(marker, env));
   return readLocateReport(lines, env);
@@ -69,6 +75,7 @@ export function readLocateReport(lines: readonly MarkedLine[], env: EnvChoice): 
     home: valueOf(lines, 'home') ?? '',
   };
   const running = report.servers
+    .slice(0, MAX_SERVERS_READ)
     .filter((server) => server.alive)
     .map((server) => parseRuntimeFile(server.name, server.json))
     .filter((info): info is ServerInfo => info !== null);
@@ -91,10 +98,12 @@ export function readRunningServers(lines: readonly MarkedLine[]): RunningServers
   const servers: (ServerInfo & { runtimeDir: string })[] = [];
   let dir = '';
   let name = '';
+  let read = 0;
   for (const line of lines) {
     if (line.key === 'server-dir') dir = line.value;
     else if (line.key === 'server-name') name = line.value;
     else if (line.key === 'server-json') {
+      if (++read > MAX_SERVERS_READ) break;
       const info = parseRuntimeFile(name, line.value);
       if (info) servers.push({ ...info, runtimeDir: dir });
     }

@@ -20,6 +20,9 @@ export async function runScript(client: Client, build: (marker: string) => strin
     if (error instanceof RemoteCommandError && error.kind === 'timeout') {
       throw new PortholeError({ code: 'jupyter.remote-timeout', message: `A command on the remote did not finish within ${Math.round(timeoutMs / 1000)} s.`, hint: 'The machine may be overloaded; try again.', retryable: true }, { cause: error });
     }
+    if (error instanceof RemoteCommandError && error.kind === 'no-answer') {
+      throw new PortholeError({ code: 'jupyter.remote-timeout', message: `The remote did not start a command: ${error.message}.`, hint: 'The machine may be overloaded or not responding; try again.', retryable: true }, { cause: error });
+    }
     throw new PortholeError({ code: 'jupyter.remote-command-failed', message: `Could not run a command on the remote: ${(error as Error).message}.`, hint: 'The server may limit sessions (MaxSessions); try again.', retryable: true }, { cause: error });
   }
 }

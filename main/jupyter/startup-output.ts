@@ -56,8 +56,11 @@ const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[()*+][0-9A-Za-z]|\u001b\][^\u0007
 
 /** `[I 2024-05-16 15:59:20.541 ServerApp] message` (date only in jupyter_server), NotebookApp without date. */
 const RECORD = /^\s*\[([DIWEC]) (?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d(?:\.\d+)? [^\]\n]{1,80}\] ?(.*)$/;
-/** A record that starts mid-line (lost newlines, `docker compose` prefixes): split it onto its own line. */
-const RECORD_START = /(?<=\S[^\S\n]*)(?=\[[DIWEC] (?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d(?:\.\d+)? [A-Za-z][^\]\n]{0,79}\])/g;
+/**
+ * The head of a record, wherever it is on a line. One that starts mid-line (lost newlines,
+ * `docker compose` prefixes) is split onto its own line by splitGluedRecords.
+ */
+const RECORD_HEAD = /\[[DIWEC] (?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d(?:\.\d+)? [A-Za-z][^\]\n]{0,79}\]/g;
 
 const HEADER = /\b(?:The (Jupyter Notebook)|(Jupyter Notebook)(?: [\w.+-]+)?|(Jupyter Server)(?: ([\w.+-]+))?) is running at:?(.*)$/;
 const ACCESS_HEADERS: readonly [RegExp, Family][] = [
@@ -84,10 +87,29 @@ function clean(text: string): string {
 /** Marks a line that was split off in front of a record that started mid-line. */
 const FRAGMENT = '\u0001';
 
+/**
+ * Puts a newline and FRAGMENT in front of every record head that has something other than
+ * blanks before it on its line. Linear: the look back from one head stops at the first
+ * non-blank, which is never before the previous head's end (a lookbehind regex doing the
+ * same rescanned a run of blanks at each of its positions: seconds on a long line).
+ */
+function splitGluedRecords(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (const head of text.matchAll(RECORD_HEAD)) {
+    let before = head.index - 1;
+    while (before >= 0 && text[before] !== '\n' && /\s/.test(text[before]!)) before--;
+    if (before < 0 || text[before] === '\n') continue;
+    out += `${text.slice(copied, head.index)}\n${FRAGMENT}`;
+    copied = head.index;
+  }
+  return out + text.slice(copied);
+}
+
 export function parseStartupOutput(text: string): StartupUrl | null {
   if (typeof text !== 'string' || text.length === 0) return null;
   // Records that start mid-line (lost newlines, `docker compose` or timestamp prefixes) go on their own line.
-  const lines = clean(text).replace(RECORD_START, `\n${FRAGMENT}`).split('\n');
+  const lines = splitGluedRecords(clean(text)).split('\n');
   // The last line is still being written unless the text ends with a newline.
   lines.pop();
   const candidates: Candidate[] = [];
@@ -189,9 +211,19 @@ function safeDecode(value: string): string | null {
   }
 }
 
+/**
+ * `text` without the run of `chars` at its end. A loop, not `/[…]+$/`: that regex starts
+ * over at each character of a run that does not reach the end (quadratic on a long run).
+ */
+function trimEndOf(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1]!)) end--;
+  return text.slice(0, end);
+}
+
 function toStartupUrl(candidate: Candidate): StartupUrl | null {
   // Quotes and commas around a pasted URL are never part of what Jupyter prints (dots can be: `token=...`).
-  const raw = candidate.raw.replace(/[,;)'"`]+$/, '');
+  const raw = trimEndOf(candidate.raw, ',;)\'"`');
   const m = PARSE_URL.exec(raw);
   if (!m) return null;
   const scheme = m[1]!;
@@ -289,7 +321,9 @@ const FAILURES: readonly { readonly pattern: RegExp; readonly reason: (m: RegExp
     reason: (m) => `Jupyter rejected its configuration: ${clip((m[1] || m[2] || '').trim() || 'see the server log')}`,
   },
   {
-    pattern: /^(?:jupyter|jupyter-[\w-]+|[\w.-]*app[\w.-]*): error: (.+)$/m,
+    // The program name is checked in a lookahead, then read once: `[\w.-]*app[\w.-]*:` tried
+    // every `app` in a long word against the rest of it (quadratic: 30 s on 150 KB).
+    pattern: /^(?=jupyter(?:-[\w-]+)?:|[\w.-]*app)[\w.-]+: error: (.+)$/m,
     reason: (m) => `Jupyter rejected its command line: ${clip(m[1]!.trim())}`,
   },
   {
@@ -321,7 +355,8 @@ export function startupFailure(text: string): string | null {
   const normalized = clean(text);
   for (const { pattern, reason } of FAILURES) {
     const m = pattern.exec(normalized);
-    if (m) return reason(m, normalized);
+    // Clipped as a whole: the pieces it quotes (a module name, a socket path) can be any length.
+    if (m) return clip(reason(m, normalized));
   }
   const lines = normalized.split('\n');
   const tracebackAt = lines.findIndex((line) => line.startsWith('Traceback (most recent call last):'));

@@ -44,14 +44,15 @@ export function parseJupyterVersion(text: string): JupyterVersions {
   let bare: string | null = null;
   let tableRows = 0;
   for (const line of lines) {
-    const row = /^\s*([A-Za-z][\w .-]{0,40}?)\s*:\s*(.*?)\s*$/.exec(line);
+    // The value is trimmed in code: `(.*?)\s*$` retries the blanks at each step (quadratic on a long line).
+    const row = /^\s*([A-Za-z][\w .-]{0,40}?)\s*:(.*)$/.exec(line);
     if (row) {
       const key = KEYS[row[1]!.toLowerCase().replace(/[-_ ]/g, '')];
       if (!key) continue;
       tableRows += 1;
       if (seen.has(key)) continue;
       seen.add(key);
-      const version = VERSION.exec(row[2]!.split(/\s+/)[0] ?? '');
+      const version = VERSION.exec(row[2]!.trim().split(/\s+/)[0] ?? '');
       found[key] = version ? version[1]! : null;
       continue;
     }

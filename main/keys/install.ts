@@ -75,6 +75,9 @@ async function run(client: Client, command: string, stdin: string, timeoutMs: nu
     if (error instanceof RemoteCommandError && error.kind === 'timeout') {
       throw new PortholeError({ code: 'keys.install-failed', message: `The server did not finish adding the key within ${Math.round(timeoutMs / 1000)} s.`, hint: 'Try again; the server may be overloaded.', retryable: true }, { cause: error });
     }
+    if (error instanceof RemoteCommandError && error.kind === 'no-answer') {
+      throw new PortholeError({ code: 'keys.install-failed', message: `The server did not start the command that adds the key: ${error.message}.`, hint: 'Try again; the server may be overloaded or not responding.', retryable: true }, { cause: error });
+    }
     throw new PortholeError(
       { code: 'keys.install-failed', message: `The server refused to run the command that adds the key: ${(error as Error).message}.`, hint: 'The account may not be allowed to run commands (ForceCommand or a restricted shell); add the key by hand.', retryable: false },
       { cause: error },

@@ -1,6 +1,6 @@
 /** What an import (ssh_config, PuTTY) hands back: valid profiles, plus what it left out and why. */
 import { PortholeError } from '../shared/errors';
-import { sameName, validateProfile, type Profile, type ProfileInput } from './schema';
+import { foldName, validateProfile, type Profile, type ProfileInput } from './schema';
 
 /** A host (or a block, or a session) that was not imported. */
 export interface ImportSkip {
@@ -20,27 +20,34 @@ export interface ImportResult {
   readonly warnings: ImportWarning[];
 }
 
+/** Hostile files make thousands of entries: each check is a set lookup, never a scan of the list. */
 export class ImportCollector {
   readonly #profiles: Profile[] = [];
   readonly #skipped: ImportSkip[] = [];
   readonly #warnings: ImportWarning[] = [];
+  readonly #seen = new Set<string>();
+  /** Profile names folded as sameName folds them. */
+  readonly #names = new Set<string>();
 
   skip(host: string, reason: string): void {
-    if (!this.#skipped.some((s) => s.host === host && s.reason === reason)) this.#skipped.push({ host, reason });
+    if (this.#first(`skip\u0000${host}\u0000${reason}`)) this.#skipped.push({ host, reason });
   }
 
   warn(host: string, message: string): void {
-    if (!this.#warnings.some((w) => w.host === host && w.message === message)) this.#warnings.push({ host, message });
+    if (this.#first(`warn\u0000${host}\u0000${message}`)) this.#warnings.push({ host, message });
   }
 
   /** Adds the profile if it is valid and its name is new; otherwise records why not. */
   add(input: ProfileInput): boolean {
-    if (this.#profiles.some((p) => sameName(p.name, input.name))) {
+    const folded = typeof input.name === 'string' ? foldName(input.name) : null;
+    if (folded !== null && this.#names.has(folded)) {
       this.skip(input.name, `another entry already has this name (names are compared regardless of case)`);
       return false;
     }
     try {
-      this.#profiles.push(validateProfile(input));
+      const profile = validateProfile(input);
+      this.#profiles.push(profile);
+      this.#names.add(foldName(profile.name));
       return true;
     } catch (error) {
       if (!(error instanceof PortholeError)) throw error;
@@ -51,5 +58,11 @@ export class ImportCollector {
 
   result(): ImportResult {
     return { profiles: [...this.#profiles], skipped: [...this.#skipped], warnings: [...this.#warnings] };
+  }
+
+  #first(key: string): boolean {
+    if (this.#seen.has(key)) return false;
+    this.#seen.add(key);
+    return true;
   }
 }

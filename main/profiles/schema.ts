@@ -184,7 +184,12 @@ export const profileSchema = z.object({
 
 /** Names are unique regardless of case: "GPU" and "gpu" would be the same host to a person. */
 export function sameName(a: string, b: string): boolean {
-  return a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
+  return foldName(a) === foldName(b);
+}
+
+/** A name as sameName compares it, for sets and maps of names. */
+export function foldName(name: string): string {
+  return name.toLocaleLowerCase('en-US');
 }
 
 export const profilesFileSchema = z.object({
@@ -194,7 +199,7 @@ export const profilesFileSchema = z.object({
     // times must not cost a quadratic scan.
     const seen = new Set<string>();
     profiles.forEach((profile, index) => {
-      const folded = profile.name.toLocaleLowerCase('en-US');
+      const folded = foldName(profile.name);
       if (seen.has(folded)) {
         ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the name "${profile.name}" is used twice` });
         return;

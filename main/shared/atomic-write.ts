@@ -83,21 +83,28 @@ export async function removeStaleTemps(dir: string, now = Date.now()): Promise<s
   return removed;
 }
 
-/**
- * Windows refuses to replace a file another program (an antivirus, a backup tool) holds
- * open for a moment; POSIX never does, so only Windows retries.
- */
 async function renameWithRetry(from: string, to: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await rename(from, to);
       return;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (process.platform !== 'win32' || attempt >= 10 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+      const delay = renameRetryDelay(process.platform, (error as NodeJS.ErrnoException).code, attempt);
+      if (delay === null) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+/**
+ * How long to wait before renaming again after a failed rename, or null to give up.
+ * Windows refuses to replace a file another program (an antivirus, a backup tool) holds
+ * open for a moment; POSIX never does, so only Windows retries, ten times, waiting longer
+ * each time (about a second in all).
+ */
+export function renameRetryDelay(platform: NodeJS.Platform, code: string | undefined, attempt: number): number | null {
+  if (platform !== 'win32' || attempt >= 10 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) return null;
+  return 20 * (attempt + 1);
 }
 
 /** Makes a rename durable on POSIX; Windows cannot open a folder for this and does not need it. */

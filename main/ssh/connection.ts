@@ -6,11 +6,12 @@
  */
 import { Duplex } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { CHANNEL_OPEN_TIMEOUT_MS, ChannelOpenTimeoutError, openChannelWithin } from '../shared/channel-open';
 import { PortholeError, type PortholeErrorInfo } from '../shared/errors';
 import { AuthSequence, loadIdentities, type AuthOptions, type AuthPrompter, type Identity, type LoadedIdentity } from './auth';
 import type { BackoffPolicy } from './backoff';
 import { INITIAL_STATE, next, type ConnectionEffect, type ConnectionEvent, type ConnectionState, type UserPrompt } from './connection-state';
-import { classifyChannelOpenError, classifySshError } from './errors';
+import { channelOpenTimeoutError, classifyChannelOpenError, classifySshError } from './errors';
 import { unknownHostKeyError, type HostKeyStore } from './host-keys';
 import { tuneSshTransport } from './transport-tuning';
 
@@ -43,6 +44,8 @@ export interface SshConnectionOptions {
   readonly keepaliveCountMax?: number;
   /** Time allowed for TCP + handshake + login per hop, not counting time spent waiting on the user. */
   readonly handshakeTimeoutMs?: number;
+  /** Time the server has to answer a channel open (a forwarded connection, a jump hop). */
+  readonly channelOpenTimeoutMs?: number;
   readonly backoff?: BackoffPolicy;
   readonly algorithms?: ConnectConfig['algorithms'];
 }
@@ -132,21 +135,28 @@ export class SshConnection {
     return this.channels.size;
   }
 
-  /** Opens a direct-tcpip channel to host:port as seen from the target. */
-  openChannel(target: { host: string; port: number }, origin: { host: string; port: number } = { host: '127.0.0.1', port: 0 }): Promise<ClientChannel> {
+  /** How long the server has to answer a channel open before the opener gives up. */
+  get channelOpenTimeoutMs(): number {
+    return this.options.channelOpenTimeoutMs ?? CHANNEL_OPEN_TIMEOUT_MS;
+  }
+
+  /**
+   * Opens a direct-tcpip channel to host:port as seen from the target. A server that does not
+   * answer within channelOpenTimeoutMs gives tunnel.channel-open-timeout; the link itself
+   * stays up (keepalives judge that).
+   */
+  async openChannel(target: { host: string; port: number }, origin: { host: string; port: number } = { host: '127.0.0.1', port: 0 }): Promise<ClientChannel> {
     const client = this.client;
-    if (client === null) return Promise.reject(notReadyError(this.server));
-    return new Promise((resolve, reject) => {
-      client.forwardOut(origin.host, origin.port, target.host, target.port, (error, channel) => {
-        if (error) {
-          reject(classifyChannelOpenError(error, target, this.server));
-          return;
-        }
-        this.channels.add(channel);
-        channel.once('close', () => this.channels.delete(channel));
-        resolve(channel);
-      });
-    });
+    if (client === null) throw notReadyError(this.server);
+    let channel: ClientChannel;
+    try {
+      channel = await openChannelWithin<ClientChannel>(this.channelOpenTimeoutMs, (done) => client.forwardOut(origin.host, origin.port, target.host, target.port, done));
+    } catch (error) {
+      throw error instanceof ChannelOpenTimeoutError ? channelOpenTimeoutError(target, this.server, error) : classifyChannelOpenError(error, target, this.server);
+    }
+    this.channels.add(channel);
+    channel.once('close', () => this.channels.delete(channel));
+    return channel;
   }
 
   /** Idempotent: closes every hop, cancels retries, and settles anyone waiting. */
@@ -234,7 +244,7 @@ export class SshConnection {
         const client = await this.connectHop(hop, sock, attempt);
         clients.push(client);
         const following = hops[index + 1];
-        if (following) sock = await forwardToNextHop(client, following, describeEndpoint(hop));
+        if (following) sock = await forwardToNextHop(client, following, describeEndpoint(hop), this.channelOpenTimeoutMs);
       }
     } catch (error) {
       void endChain(clients);
@@ -388,16 +398,15 @@ export class SshConnection {
   private async probe(): Promise<void> {
     const client = this.client;
     if (client === null) return;
-    const alive = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
-      // Opening a channel to a closed port is answered at once by a live server (with a
-      // refusal), so it proves the link without starting anything on the remote.
-      client.forwardOut('127.0.0.1', 0, '127.0.0.1', 1, (error, channel) => {
-        clearTimeout(timer);
-        if (!error) channel.close();
-        resolve(true);
-      });
-    });
+    // Opening a channel to a closed port is answered at once by a live server (with a
+    // refusal), so any answer proves the link without starting anything on the remote.
+    const alive = await openChannelWithin<ClientChannel>(PROBE_TIMEOUT_MS, (done) => client.forwardOut('127.0.0.1', 0, '127.0.0.1', 1, done)).then(
+      (channel) => {
+        channel.close();
+        return true;
+      },
+      (error: unknown) => !(error instanceof ChannelOpenTimeoutError),
+    );
     if (!alive && this.client === client) client.destroy();
   }
 }
@@ -447,13 +456,14 @@ class PausableTimer {
   }
 }
 
-function forwardToNextHop(client: Client, next: SshEndpoint, via: string): Promise<Duplex> {
-  return new Promise((resolve, reject) => {
-    client.forwardOut('127.0.0.1', 0, next.host, next.port, (error, channel) => {
-      if (error) reject(classifyChannelOpenError(error, { host: next.host, port: next.port }, via));
-      else resolve(channel);
-    });
-  });
+/** The channel to the next hop, within the same deadline as any other channel open. */
+async function forwardToNextHop(client: Client, next: SshEndpoint, via: string, timeoutMs: number): Promise<Duplex> {
+  const target = { host: next.host, port: next.port };
+  try {
+    return await openChannelWithin<ClientChannel>(timeoutMs, (done) => client.forwardOut('127.0.0.1', 0, next.host, next.port, done));
+  } catch (error) {
+    throw error instanceof ChannelOpenTimeoutError ? channelOpenTimeoutError(target, via, error) : classifyChannelOpenError(error, target, via);
+  }
 }
 
 /** OpenSSH offers the host key types it already knows for a host first; so do we. */

@@ -113,3 +113,21 @@ export function classifyChannelOpenError(error: unknown, target: { host: string;
   }
   return make('tunnel.channel-open-failed', `Could not open a forwarded connection to ${where} through ${server}: ${raw.message ?? 'unknown error'}.`, 'Try again; if it persists, check the forward\'s target.', true);
 }
+
+/**
+ * The server took the channel open but never answered it: the link is up (keepalives pass),
+ * yet this one connection cannot be carried. Usually the target drops connections, so the
+ * server's own connect to it hangs; sometimes the server is overloaded.
+ */
+export function channelOpenTimeoutError(target: { host: string; port: number }, server: string, cause: { readonly timeoutMs: number }): PortholeError {
+  const where = `${target.host}:${target.port}`;
+  return new PortholeError(
+    {
+      code: 'tunnel.channel-open-timeout',
+      message: `${server} did not open a connection to ${where} within ${+(cause.timeoutMs / 1000).toFixed(1)} s.`,
+      hint: `Check that ${where} answers as seen from ${server} (a firewall that drops connections makes the server wait), or whether ${server} is overloaded; then try again.`,
+      retryable: true,
+    },
+    { cause },
+  );
+}

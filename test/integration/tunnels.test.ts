@@ -3,19 +3,22 @@
  * during an outage, concurrency, error isolation, keepalive, and every failure a user meets.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runScript } from '../../main/jupyter/remote-exec';
+import type { PortholeError } from '../../main/shared/errors';
 import type { SshConnection } from '../../main/ssh/connection';
 import { ForwardSet } from '../../main/tunnels/forward-set';
 import { parseDynamicForward, parseLocalForward, parseRemoteForward } from '../../main/tunnels/forward-spec';
 import { LocalForward } from '../../main/tunnels/local-forward';
+import { RemoteForward } from '../../main/tunnels/remote-forward';
 import { startTestHost } from '../env/host';
 import { descendantsOf, signal } from '../env/processes';
-import { exec } from '../env/ssh-client';
+import { connectSsh, exec, keyLogin } from '../env/ssh-client';
 import { waitFor } from '../env/wait';
 import { outcomeOf, roundTrip } from './support/client';
 import { connectionTo } from './support/connect';
-import { echoServer, hashServer, type RunningServer } from './support/servers';
+import { echoServer, hashServer, unansweringTarget, type RunningServer } from './support/servers';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -35,6 +38,16 @@ async function forwardTo(connection: SshConnection, server: RunningServer, optio
   return later(await LocalForward.open(parseLocalForward(`0:127.0.0.1:${server.port}`), connection, options));
 }
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+/** How a promise ended within `ms`: its value, its error, or 'hang' (a test of a hang must end). */
+function settledWithin<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | { error: unknown } | 'hang'> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('hang'), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve({ value })),
+      (error: unknown) => (clearTimeout(timer), resolve({ error })),
+    );
+  });
+}
 
 describe('local forwards', () => {
   it('carries a large random payload byte-identical', async () => {
@@ -213,6 +226,49 @@ describe('forward errors', () => {
   });
 });
 
+describe('channel opens the server never answers', () => {
+  // Keepalives every 10 minutes: only the channel-open deadline can end these waits.
+  const patient = { keepaliveIntervalMs: 600_000, channelOpenTimeoutMs: 1_000 };
+
+  it('-L to a target that drops connections: the client is closed with tunnel.channel-open-timeout and the link stays up', async () => {
+    // sshd confirms a direct-tcpip channel only once its own connect finished; to this target
+    // that connect hangs for minutes, so the server never answers the channel open.
+    const { connection } = await setup({}, patient);
+    const target = later(await unansweringTarget());
+    const errors: unknown[] = [];
+    const forward = later(await LocalForward.open(parseLocalForward(`0:127.0.0.1:${target.port}`), connection, { onConnectionError: (error) => errors.push(error) }));
+    expect(await outcomeOf(forward.localPort, 'GET / HTTP/1.0\r\n\r\n', 15_000)).toBe('closed');
+    expect(errors).toEqual([expect.objectContaining({ code: 'tunnel.channel-open-timeout', retryable: true })]);
+    const error = errors[0] as PortholeError;
+    expect(error.message).toContain(`127.0.0.1:${target.port}`);
+    expect(error.hint).toMatch(/firewall/);
+    expect(connection.snapshot().kind).toBe('ready');
+    await waitFor('no connection left in the forward', () => forward.activeConnections === 0);
+  });
+
+  it('a command on a server that froze after login fails with a clear error instead of waiting for good', async () => {
+    const { host, connection } = await setup({}, patient);
+    const frozen = descendantsOf(host.sshd.pid!).map((p) => p.pid);
+    expect(frozen.length).toBeGreaterThan(0);
+    for (const pid of frozen) signal(pid, 'SIGSTOP');
+    cleanups.push(async () => frozen.forEach((pid) => signal(pid, 'SIGCONT')));
+    const outcome = await settledWithin(runScript(connection.client!, () => 'echo hello\n', 1_000), 15_000);
+    expect(outcome).toMatchObject({ error: { code: 'jupyter.remote-timeout', message: expect.stringMatching(/did not start a command/) } });
+  });
+
+  it('-R to a local service that drops connections: the server\'s connection is turned away and tunnel.local-target-timeout reported', async () => {
+    const { connection } = await setup({}, patient);
+    const target = later(await unansweringTarget());
+    const errors: PortholeError[] = [];
+    const forward = later(await RemoteForward.open(parseRemoteForward(`0:127.0.0.1:${target.port}`), connection, (error) => errors.push(error)));
+    // A user on the server connects to the forwarded port and waits for the other end.
+    const visit = await exec(connection.client!, `bash -c 'exec 3<>/dev/tcp/127.0.0.1/${forward.remotePort}; head -c 5 <&3; echo "[closed]"'`, '', 15_000);
+    expect(visit.stdout).toBe('[closed]\n');
+    expect(errors).toEqual([expect.objectContaining({ code: 'tunnel.local-target-timeout' })]);
+    expect(errors[0]!.message).toContain(`127.0.0.1:${target.port}`);
+  });
+});
+
 describe('remote and dynamic forwards', () => {
   it('-R: a port on the server reaches a service here, and comes back after a reconnect', async () => {
     const { host, connection } = await setup();
@@ -230,6 +286,26 @@ describe('remote and dynamic forwards', () => {
     await host.sshd.start();
     await connection.whenReady(15_000);
     await waitFor('the remote port to be bound again', async () => (await viaServer()).stdout === 'ping\n', { timeoutMs: 10_000 });
+  });
+
+  it('-R: a connection the server offers while the forward is being closed is turned away, not left hanging', async () => {
+    const { host, connection } = await setup({}, { keepaliveIntervalMs: 600_000 });
+    const echo = later(await echoServer());
+    const forward = later(await RemoteForward.open(parseRemoteForward(`0:127.0.0.1:${echo.port}`), connection));
+    const visitorLogin = await connectSsh(keyLogin(host));
+    cleanups.push(async () => visitorLogin.end());
+    // Hold back what the server sends Porthole, so its offer for the visitor's connection is
+    // still unread when the forward lets go: the moment between the close and the server's
+    // answer to it, when the server still offers connections to that port.
+    const sock = (connection.client as unknown as { _sock: Socket })._sock;
+    sock.pause();
+    const visit = exec(visitorLogin, `bash -c 'exec 3<>/dev/tcp/127.0.0.1/${forward.remotePort}; head -c 5 <&3; echo "[closed]"'`, '', 15_000);
+    await waitFor('the server\'s offer to arrive', () => sock.readableLength > 0);
+    const closed = forward.close();
+    sock.resume();
+    await closed;
+    expect((await visit).stdout).toBe('[closed]\n');
+    expect(connection.snapshot().kind).toBe('ready');
   });
 
   it('-D: a SOCKS5 proxy whose connections leave from the server', async () => {

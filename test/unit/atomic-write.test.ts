@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { removeStaleTemps, writeFileAtomic } from '../../main/shared/atomic-write';
+import { removeStaleTemps, renameRetryDelay, writeFileAtomic } from '../../main/shared/atomic-write';
 
 const root = mkdtempSync(join(tmpdir(), 'porthole-atomic-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -43,4 +43,16 @@ it('the next write in the folder sweeps what a crashed write left', async () => 
   writeFileSync(join(dir, `a.json.tmp-${process.pid}-0123456789ab`), 'half');
   await writeFileAtomic(join(dir, 'a.json'), 'two');
   expect(readdirSync(dir)).toEqual(['a.json']);
+});
+
+it('retries a rename Windows refuses for a moment (EPERM, EBUSY, EACCES) ten times, and never on POSIX', () => {
+  for (const code of ['EPERM', 'EBUSY', 'EACCES']) {
+    expect(renameRetryDelay('win32', code, 0)).toBe(20);
+    expect(renameRetryDelay('win32', code, 9)).toBe(200);
+    expect(renameRetryDelay('win32', code, 10)).toBeNull();
+    expect(renameRetryDelay('linux', code, 0)).toBeNull();
+    expect(renameRetryDelay('darwin', code, 0)).toBeNull();
+  }
+  expect(renameRetryDelay('win32', 'ENOENT', 0)).toBeNull();
+  expect(renameRetryDelay('win32', undefined, 0)).toBeNull();
 });

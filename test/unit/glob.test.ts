@@ -63,6 +63,15 @@ describe('compileGlob with classes: Include file names', () => {
     expect(compileGlob(pattern, { classes: true })(text)).toBe(expected);
   });
 
+  it('compiles a pattern of thousands of unclosed "[" in linear time (each used to look for its "]" to the end)', () => {
+    const pattern = `config.d/*.con${'['.repeat(20_000)}f`;
+    const started = performance.now();
+    const matches = compileGlob(pattern, { classes: true });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(matches(`config.d/a.con${'['.repeat(20_000)}f`)).toBe(true);
+    expect(matches('config.d/a.conf')).toBe(false);
+  });
+
   it('refuses a backwards range with a GlobPatternError naming it', () => {
     expect(() => compileGlob('conf[z-a]', { classes: true })).toThrow(GlobPatternError);
     expect(() => compileGlob('conf[z-a]', { classes: true })).toThrow(/z-a runs backwards/);
