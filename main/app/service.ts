@@ -140,7 +140,7 @@ export class DesktopService {
       'app:get-info': () => ({ ...this.options.appInfo }),
 
       'hosts:list': () => this.hosts(),
-      'hosts:save': ({ originalName, host, notebookPassword }) => this.saveHost(originalName, profileInputOf(host), notebookPassword),
+      'hosts:save': ({ originalName, host, notebookPassword }) => this.saveHost(originalName, profileInputOf(host, originalName === null ? undefined : this.profiles.get(originalName)), notebookPassword),
       'hosts:remove': async ({ name }) => {
         const profile = this.requireProfile(name);
         await this.sessionsByHost.get(profile.name)?.stop();

@@ -43,8 +43,57 @@ export interface JupyterOptionsView {
   readonly passwordSaved: boolean;
 }
 
+/** Cost-safety settings of a cloud-linked host. */
+export interface CloudSafetyView {
+  /** Stop (AWS) or deallocate (Azure) the VM when Porthole disconnects. */
+  readonly stopVmOnDisconnect: boolean;
+  /** Stop the VM after this many idle minutes (no kernel busy, no connection); null: never. */
+  readonly idleStopMinutes: number | null;
+}
+
+/** Which cloud machine a host is; its address comes from the cloud at every connect. */
+export type CloudLinkView =
+  | (CloudSafetyView & {
+      readonly provider: 'aws';
+      readonly instanceId: string;
+      readonly region: string;
+      /** An AWS CLI profile, or null for the default chain (environment, then `default`). */
+      readonly profile: string | null;
+      /** Access keys kept in Porthole's vault under this name, instead of a profile. */
+      readonly vaultCredential: string | null;
+    })
+  | (CloudSafetyView & {
+      readonly provider: 'azure';
+      readonly subscriptionId: string;
+      readonly resourceGroup: string;
+      readonly vmName: string;
+      readonly tenantId: string | null;
+    });
+
+/** What the editor sends for a cloud link (the same fields; optional ones may be left out). */
+export type CloudLinkInputView =
+  | {
+      readonly provider: 'aws';
+      readonly instanceId: string;
+      readonly region: string;
+      readonly profile?: string;
+      readonly vaultCredential?: string;
+      readonly stopVmOnDisconnect?: boolean;
+      readonly idleStopMinutes?: number | null;
+    }
+  | {
+      readonly provider: 'azure';
+      readonly subscriptionId: string;
+      readonly resourceGroup: string;
+      readonly vmName: string;
+      readonly tenantId?: string;
+      readonly stopVmOnDisconnect?: boolean;
+      readonly idleStopMinutes?: number | null;
+    };
+
 export interface HostView {
   readonly name: string;
+  /** The address to show: the host's own, or for a cloud host the one it had when last reached ('' before that). */
   readonly host: string;
   readonly port: number;
   readonly user: string | null;
@@ -52,6 +101,8 @@ export interface HostView {
   readonly jumpHosts: readonly JumpHostView[];
   readonly forwards: readonly ForwardView[];
   readonly jupyter: JupyterOptionsView;
+  /** Set for a host that is a cloud machine. */
+  readonly cloud: CloudLinkView | null;
 }
 
 /** What the host editor sends: the same fields, defaults left out where the user left them. */
@@ -71,6 +122,11 @@ export interface HostInput {
     readonly localPort?: number;
     readonly stopOnDisconnect?: boolean;
   };
+  /**
+   * The cloud link: a link saves the host as that cloud machine (`host` is then ignored);
+   * null makes it a plain host at `host`; left out, an existing host keeps the link it has.
+   */
+  readonly cloud?: CloudLinkInputView | null;
 }
 
 /** One entry an import (~/.ssh/config, PuTTY) would add, as the preview shows it. */

@@ -11,6 +11,7 @@ export function hostView(name: string, overrides: Partial<HostView> = {}): HostV
     jumpHosts: [],
     forwards: [],
     jupyter: { flavour: 'auto', env: { kind: 'auto' }, rootDir: null, auth: 'token', localPort: null, stopOnDisconnect: false, passwordSaved: false },
+    cloud: null,
     ...overrides,
   };
 }

@@ -21,6 +21,7 @@ export function host(name: string, patch: Partial<HostView> = {}): HostView {
     jumpHosts: [],
     forwards: [],
     jupyter: { flavour: 'auto', env: { kind: 'auto' }, rootDir: null, auth: 'token', localPort: null, stopOnDisconnect: false, passwordSaved: false },
+    cloud: null,
     ...patch,
   };
 }
