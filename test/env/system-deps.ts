@@ -28,6 +28,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { path: '/usr/bin/puttygen', aptPackage: 'putty-tools', usedFor: 'PuTTY .ppk key fixtures' },
   { path: '/usr/bin/xvfb-run', aptPackage: 'xvfb', usedFor: 'headful Chromium and Electron runs' },
   { path: '/usr/bin/xauth', aptPackage: 'xauth', usedFor: 'xvfb-run' },
+  { path: '/usr/bin/openssl', aptPackage: 'openssl', usedFor: 'the certificate of the local Azure (ARM) endpoint' },
 ];
 
 /** jupyter_server's Python package is separate from its command on Debian. */

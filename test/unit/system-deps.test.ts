@@ -12,7 +12,7 @@ describe('system dependency message', () => {
 
   it('covers every service the test environment starts', () => {
     const packages = new Set(REQUIREMENTS.map((r) => r.aptPackage));
-    for (const pkg of ['openssh-server', 'jupyter-notebook', 'jupyter-server', 'chromium', 'gnome-keyring', 'dbus', 'putty-tools']) {
+    for (const pkg of ['openssh-server', 'jupyter-notebook', 'jupyter-server', 'chromium', 'gnome-keyring', 'dbus', 'putty-tools', 'openssl']) {
       expect(packages).toContain(pkg);
     }
   });
