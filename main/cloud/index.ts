@@ -5,7 +5,8 @@
  */
 import { PortholeError } from '../shared/errors';
 import type { Vault } from '../secrets';
-import type { CloudAccount, CloudProvider, CloudProviderId } from './provider';
+import type { AzureProviderDeps } from './azure';
+import type { CloudAccount, CloudProvider } from './provider';
 
 export * from './provider';
 export { hostKeyAlias, hostKeyAliasOf } from './host-key-alias';
@@ -17,23 +18,24 @@ export interface CloudProviderDeps {
   readonly vault?: () => Promise<Vault>;
   /** The environment the SDKs read (AWS_PROFILE, AWS_ENDPOINT_URL_EC2, ...); default process.env. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Azure: one sign-in shared by every provider of a session (the user signs in once), poll pace. */
+  readonly azure?: AzureProviderDeps;
 }
 
-type Factory = (account: CloudAccount, deps: CloudProviderDeps) => Promise<CloudProvider>;
-
-/** Each cloud's factory; a cloud built without its SDK has none, and says so. */
-const FACTORIES: Partial<Record<CloudProviderId, Factory>> = {};
-
-/** The provider for `account`: AWS with its profile/vault credential and region, Azure with its subscription. */
+/**
+ * The provider for `account`: AWS with its profile/vault credential and region, Azure with
+ * its subscription. Each cloud's SDK loads on first use, so a command that touches no
+ * cloud does not pay for it.
+ */
 export async function createProvider(account: CloudAccount, deps: CloudProviderDeps = {}): Promise<CloudProvider> {
-  const factory = FACTORIES[account.provider];
-  if (factory === undefined) {
-    throw new PortholeError({
-      code: 'cloud.provider-unavailable',
-      message: `This Porthole cannot reach ${account.provider === 'aws' ? 'AWS' : 'Azure'}.`,
-      hint: 'Use a Porthole build that includes this cloud.',
-      retryable: false,
-    });
+  switch (account.provider) {
+    case 'azure':
+      return (await import('./azure')).createAzureProvider(account, deps.azure ?? {});
+    case 'aws':
+      throw unavailable('AWS');
   }
-  return factory(account, deps);
+}
+
+function unavailable(cloud: string): PortholeError {
+  return new PortholeError({ code: 'cloud.provider-unavailable', message: `This Porthole cannot reach ${cloud}.`, hint: 'Use a Porthole build that includes this cloud.', retryable: false });
 }
