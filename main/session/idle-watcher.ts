@@ -10,7 +10,8 @@ import { toErrorInfo, type PortholeErrorInfo } from '../shared/errors';
 import { observe, type IdleSettings, type IdleState } from './idle-stop-state';
 
 export type IdleEvent =
-  | { readonly kind: 'idle-warning'; readonly idleSince: number; readonly stopAt: number }
+  /** `at`: when it was decided, on the watcher's clock (stopAt - at is the count-down). */
+  | { readonly kind: 'idle-warning'; readonly idleSince: number; readonly stopAt: number; readonly at: number }
   | { readonly kind: 'idle-cancelled' }
   | { readonly kind: 'idle-stopping'; readonly idleSince: number }
   | { readonly kind: 'idle-stopped' }
@@ -76,11 +77,12 @@ export class IdleWatcher {
     const activity = await this.sample();
     // Unknown is not idle: a failed poll decides nothing.
     if (activity === null || this.disposed) return;
-    const { state, decision } = observe(this.state, { ...activity, at: this.now() }, this.options.settings);
+    const at = this.now();
+    const { state, decision } = observe(this.state, { ...activity, at }, this.options.settings);
     this.state = state;
     switch (decision.kind) {
       case 'warn':
-        this.options.onEvent({ kind: 'idle-warning', idleSince: decision.idleSince, stopAt: decision.stopAt });
+        this.options.onEvent({ kind: 'idle-warning', idleSince: decision.idleSince, stopAt: decision.stopAt, at });
         return;
       case 'cancel':
         this.options.onEvent({ kind: 'idle-cancelled' });

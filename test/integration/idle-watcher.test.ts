@@ -62,12 +62,12 @@ describe('idle auto-stop against a real Jupyter', () => {
     expect(events).toEqual([]);
     clock = 26 * MIN;
     await watch.pollOnce();
-    expect(events).toEqual([{ kind: 'idle-warning', idleSince: 0, stopAt: 30 * MIN }]);
+    expect(events).toEqual([{ kind: 'idle-warning', idleSince: 0, stopAt: 30 * MIN, at: 26 * MIN }]);
     expect(watch.status()).toEqual({ idleSince: 0, stopAt: 30 * MIN });
     clock = 30 * MIN;
     await watch.pollOnce();
     await watch.pollOnce();
-    expect(events).toEqual([{ kind: 'idle-warning', idleSince: 0, stopAt: 30 * MIN }, { kind: 'idle-stopping', idleSince: 0 }, { kind: 'idle-stopped' }]);
+    expect(events).toEqual([{ kind: 'idle-warning', idleSince: 0, stopAt: 30 * MIN, at: 26 * MIN }, { kind: 'idle-stopping', idleSince: 0 }, { kind: 'idle-stopped' }]);
     expect(stops).toHaveLength(1);
   });
 

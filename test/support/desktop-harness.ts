@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { DesktopService } from '../../main/app/service';
+import { DesktopService, type DesktopServiceOptions } from '../../main/app/service';
 import type { EventName, EventPayload, SessionView } from '../../main/ipc/contract';
 import type { TestKeyring } from '../env/keyring';
 import { makeDir } from '../env/run-dir';
@@ -57,7 +57,7 @@ export async function followHandoff(openTarget: string): Promise<Response> {
   return fetch(next);
 }
 
-export async function startDesktop(options: { knownHostsFiles?: readonly string[] } = {}): Promise<DesktopHarness> {
+export async function startDesktop(options: Pick<DesktopServiceOptions, 'knownHostsFiles' | 'cloudProvider' | 'idleWatch'> = {}): Promise<DesktopHarness> {
   const dataDir = makeDir('desktop-data');
   const home = makeDir('desktop-home');
   mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
@@ -96,6 +96,8 @@ export async function startDesktop(options: { knownHostsFiles?: readonly string[
     dataDir,
     home,
     knownHostsFiles: options.knownHostsFiles ?? [],
+    ...(options.cloudProvider ? { cloudProvider: options.cloudProvider } : {}),
+    ...(options.idleWatch ? { idleWatch: options.idleWatch } : {}),
     appInfo: { name: 'Porthole', version: '0.0.0-test', platform: process.platform },
     desktop: {
       openExternal: async (target) => {
