@@ -4,6 +4,7 @@ import { forwardCommand } from './cli/forward-command';
 import { notebookCommand } from './cli/notebook-command';
 import { hostsCommand } from './cli/hosts-command';
 import { keysCommand } from './cli/keys-command';
+import { upCommand } from './cli/up-command';
 import { openKeyStore, openProfileStore } from './cli/stores';
 
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version(process.env['npm_package_version'] ?? '0.1.0')
     .addCommand(forwardCommand())
     .addCommand(notebookCommand())
+    .addCommand(upCommand())
     .addCommand(hostsCommand({ openProfileStore }))
     .addCommand(keysCommand({ openKeyStore }))
     .showHelpAfterError();

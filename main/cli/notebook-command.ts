@@ -11,7 +11,7 @@ import { openVault } from './stores';
 import { openInBrowser } from './open-browser';
 import { createReporter, type Reporter } from './reporter';
 
-interface NotebookCommandOptions extends ConnectionCliOptions {
+export interface NotebookCommandOptions extends ConnectionCliOptions {
   localPort?: number;
   dir?: string;
   flavour?: 'lab' | 'notebook' | 'server' | 'auto';
@@ -81,9 +81,29 @@ async function readPasswordFromStdin(): Promise<string> {
 async function runNotebook(destination: string, options: NotebookCommandOptions): Promise<number> {
   const reporter = createReporter(options.json);
   const stop = stopSignal();
+  try {
+    return await notebookFlow(await resolveTarget(destination, options), options, reporter, stop);
+  } catch (error) {
+    reporter.error(toErrorInfo(error));
+    return 1;
+  }
+}
+
+export interface NotebookFlowHooks {
+  /** Every state of the notebook session, as it changes (`porthole up` prints them as phases). */
+  readonly onState?: (state: SessionState, previous: SessionState) => void;
+  /** Just before the browser is opened. */
+  readonly onOpenBrowser?: () => void;
+}
+
+/**
+ * Connect -> Jupyter -> forward -> ready line -> browser, then run until Ctrl-C / SIGTERM
+ * (or the session ends): the one notebook flow, for `notebook` and `up`. Returns the exit
+ * code; failures before ready are thrown (as PortholeErrors), after stopping what started.
+ */
+export async function notebookFlow(resolved: ResolvedTarget, options: NotebookCommandOptions, reporter: Reporter, stop: Promise<'SIGINT' | 'SIGTERM'>, hooks: NotebookFlowHooks = {}): Promise<number> {
   let session: NotebookSession | null = null;
   try {
-    const resolved = await resolveTarget(destination, options);
     const saved = resolved.profile?.jupyter;
     const password = await notebookPassword(options, resolved, reporter);
     const env: EnvChoice = options.condaEnv ? { kind: 'conda', name: options.condaEnv } : options.python ? { kind: 'python', path: options.python } : (saved?.env ?? { kind: 'auto' });
@@ -98,12 +118,16 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     });
     session = live;
     const ended = new Promise<{ code: number }>((resolve) => {
-      live.onStateChange((state, previous) => report(reporter, state, previous, resolve));
+      live.onStateChange((state, previous) => {
+        hooks.onState?.(state, previous);
+        report(reporter, state, previous, resolve);
+      });
     });
 
     const first = await Promise.race([live.start().then((notebook) => ({ notebook })), stop.then((signal) => ({ signal }))]);
     if ('signal' in first) {
       await live.stop();
+      reporter.emit({ event: 'stopped', signal: first.signal }, 'Stopped.');
       return 0;
     }
     const { notebook } = first;
@@ -117,6 +141,7 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     if (options.open) {
       const target = live.browserUrl();
       if (target) {
+        hooks.onOpenBrowser?.();
         const handoff = await prepareBrowserHandoff(target);
         openInBrowser(handoff.openTarget);
         void handoff.outcome.then((outcome) => reportHandoff(reporter, outcome));
@@ -131,9 +156,8 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     }
     return outcome.code;
   } catch (error) {
-    reporter.error(toErrorInfo(error));
     await session?.stop();
-    return 1;
+    throw error;
   }
 }
 

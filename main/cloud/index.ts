@@ -5,6 +5,7 @@
  */
 import { PortholeError } from '../shared/errors';
 import type { Vault } from '../secrets';
+import type * as Azure from './azure';
 import type { AzureProviderDeps } from './azure';
 import type { CloudAccount, CloudProvider } from './provider';
 
@@ -30,10 +31,22 @@ export interface CloudProviderDeps {
 export async function createProvider(account: CloudAccount, deps: CloudProviderDeps = {}): Promise<CloudProvider> {
   switch (account.provider) {
     case 'azure':
-      return (await import('./azure')).createAzureProvider(account, deps.azure ?? {});
+      return (await loadAzure()).createAzureProvider(account, deps.azure ?? {});
     case 'aws':
       throw unavailable('AWS');
   }
+}
+
+type AzureModule = typeof Azure;
+
+/**
+ * The Azure module, loaded on first use. Bundled (the app) or under Vitest the namespace
+ * carries the named exports; the checkout's CommonJS runner (bin/porthole.js, tsx) hands
+ * the module over as `default`.
+ */
+async function loadAzure(): Promise<AzureModule> {
+  const loaded = (await import('./azure')) as AzureModule & { readonly default?: AzureModule };
+  return typeof loaded.createAzureProvider === 'function' ? loaded : loaded.default!;
 }
 
 function unavailable(cloud: string): PortholeError {

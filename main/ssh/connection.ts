@@ -371,7 +371,14 @@ export class SshConnection {
     if (decision.kind === 'refused') throw decision.error;
     const onceId = `${identity.host}:${identity.port} ${decision.key.fingerprint}`;
     if (this.trustedOnce.has(onceId)) return;
-    const prompt = { kind: 'host-key', server, keyType: decision.key.keyType, fingerprint: decision.key.fingerprint, otherKeyTypesKnown: decision.otherKeyTypesKnown } as const;
+    const prompt = {
+      kind: 'host-key',
+      server,
+      keyType: decision.key.keyType,
+      fingerprint: decision.key.fingerprint,
+      otherKeyTypesKnown: decision.otherKeyTypesKnown,
+      ...(hop.hostKeyAlias === undefined ? {} : { hostKeyAlias: hop.hostKeyAlias }),
+    } as const;
     const accepted = await this.ask(prompt, () => this.options.prompter.confirmHostKey(prompt));
     if (!accepted) throw unknownHostKeyError(server, decision.key);
     if (accepted === 'once') this.trustedOnce.add(onceId);
