@@ -1,5 +1,6 @@
 /** The `porthole` command: the same engine as the app, for scripts and headless use. */
 import { Command } from 'commander';
+import { azureCommand } from './cli/azure-command';
 import { forwardCommand } from './cli/forward-command';
 import { notebookCommand } from './cli/notebook-command';
 import { hostsCommand } from './cli/hosts-command';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .addCommand(upCommand())
     .addCommand(hostsCommand({ openProfileStore }))
     .addCommand(keysCommand({ openKeyStore }))
+    .addCommand(azureCommand())
     .showHelpAfterError();
 }
 

@@ -77,6 +77,8 @@ export interface ArmEndpoint {
   renewToken(): void;
   /** The address the VM's public IP gets at its next start (a move to another host, e.g. 127.0.0.2). */
   nextPublicIp(id: string, address: string): void;
+  /** At the VM's next start, its public IP gets its address one read after the VM shows running. */
+  lateAddressAtNextStart(id: string): void;
   /** The VM's next start fails as Azure reports it, e.g. AllocationFailed. */
   failNextStart(id: string, code: string, message: string): void;
   /** Answers 403 AuthorizationFailed to this action, e.g. `Microsoft.Compute/virtualMachines/start/action`. */
@@ -243,7 +245,7 @@ export async function startArmEndpoint(options: ArmEndpointOptions = {}): Promis
       if (type === 'microsoft.network/publicipaddresses') {
         checkApiVersion(query, 'network', 'publicIPAddresses');
         checkAllowed('Microsoft.Network/publicIPAddresses/read', `/subscriptions/${subscriptionId}`);
-        return { status: 200, body: page(path, query, vms.flatMap((vm) => world.publicIpJson(vm) ?? [])) };
+        return { status: 200, body: page(path, query, vms.flatMap((vm) => world.readPublicIp(vm) ?? [])) };
       }
     }
 
@@ -297,7 +299,7 @@ export async function startArmEndpoint(options: ArmEndpointOptions = {}): Promis
       checkAllowed(`Microsoft.Network/${nic ? 'networkInterfaces' : 'publicIPAddresses'}/read`, scope);
       const suffix = nic ? '-nic' : '-ip';
       const vm = name.toLowerCase().endsWith(suffix) ? world.find(subscriptionId, group, name.slice(0, -suffix.length)) : undefined;
-      const body = vm && (nic ? world.nicJson(vm) : world.publicIpJson(vm));
+      const body = vm && (nic ? world.nicJson(vm) : world.readPublicIp(vm));
       if (!body) throw notFound(nic ? 'Microsoft.Network/networkInterfaces' : 'Microsoft.Network/publicIPAddresses', name, group);
       return { status: 200, body };
     }
@@ -343,6 +345,7 @@ export async function startArmEndpoint(options: ArmEndpointOptions = {}): Promis
     expireToken: () => void (expired = true),
     renewToken: () => void (expired = false),
     nextPublicIp: (id, address) => void findVm(id).nextPublicIps.push(address),
+    lateAddressAtNextStart: (id) => void (findVm(id).lateAddress = true),
     failNextStart: (id, code, message) => void (findVm(id).failNextStart = { code, message }),
     deny: (action) => void denied.add(action.toLowerCase()),
     close: () =>

@@ -66,6 +66,11 @@ export interface StandInVm {
   operation: StandInOperation | null;
   readonly nextPublicIps: string[];
   failNextStart: { readonly code: string; readonly message: string } | null;
+  readonly privateIp: string;
+  /** On demand: the next start shows the VM running one read before its public IP has its address. */
+  lateAddress: boolean;
+  pendingAddress: string | null;
+  pendingAddressSeen: boolean;
 }
 
 /** Addresses from TEST-NET-3 (RFC 5737), given to dynamic public IPs at each start. */
@@ -115,6 +120,10 @@ export class ArmWorld {
       operation: null,
       nextPublicIps: [],
       failNextStart: null,
+      privateIp: spec.privateIp ?? `10.0.0.${4 + this.vms.size}`,
+      lateAddress: false,
+      pendingAddress: null,
+      pendingAddressSeen: false,
     };
     this.vms.set(ArmWorld.key(subscriptionId, spec.resourceGroup, spec.name), vm);
     return vm;
@@ -157,7 +166,16 @@ export class ArmWorld {
       if (vm.power !== 'running') {
         vm.power = 'running';
         const dynamic = vm.spec.publicIp?.allocation === 'Dynamic';
-        if (vm.spec.publicIp !== null) vm.publicAddress = vm.nextPublicIps.shift() ?? (dynamic || vm.publicAddress === null ? this.pool.next().value! : vm.publicAddress);
+        if (vm.spec.publicIp !== null) {
+          const address = vm.nextPublicIps.shift() ?? (dynamic || vm.publicAddress === null ? this.pool.next().value! : vm.publicAddress);
+          if (vm.lateAddress) {
+            vm.publicAddress = null;
+            vm.pendingAddress = address;
+            vm.lateAddress = false;
+          } else {
+            vm.publicAddress = address;
+          }
+        }
       }
     } else if (operation.kind === 'deallocate') {
       vm.power = 'deallocated';
@@ -285,7 +303,7 @@ export class ArmWorld {
             type: 'Microsoft.Network/networkInterfaces/ipConfigurations',
             properties: {
               provisioningState: 'Succeeded',
-              privateIPAddress: vm.spec.privateIp ?? '10.0.0.4',
+              privateIPAddress: vm.privateIp,
               privateIPAllocationMethod: 'Dynamic',
               ...(vm.spec.publicIp === null ? {} : { publicIPAddress: { id: this.publicIpPath(vm) } }),
               subnet: { id: `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.spec.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${vm.spec.resourceGroup}-vnet/subnets/default` },
@@ -303,6 +321,23 @@ export class ArmWorld {
         nicType: 'Standard',
       },
     };
+  }
+
+  /**
+   * A read of the VM's public IP: a late address (lateAddressAtNextStart) shows up at the
+   * read after the first one that found the VM running without it.
+   */
+  readPublicIp(vm: StandInVm): object | null {
+    if (vm.pendingAddress !== null && vm.power === 'running') {
+      if (vm.publicAddress === null && vm.pendingAddressSeen) {
+        vm.publicAddress = vm.pendingAddress;
+        vm.pendingAddress = null;
+        vm.pendingAddressSeen = false;
+      } else {
+        vm.pendingAddressSeen = true;
+      }
+    }
+    return this.publicIpJson(vm);
   }
 
   /** null when the VM has no public IP resource. */

@@ -12,7 +12,7 @@
  * before workers start (test-tls.ts); children inherit it.
  */
 import { ARM_ENDPOINT_ENV } from '../../main/cloud/azure/endpoint';
-import { startArmEndpoint, type ArmEndpoint, type ArmEndpointOptions } from './arm-endpoint';
+import { startArmEndpoint, type ArmEndpoint, type ArmEndpointOptions, type StandInVmSpec } from './arm-endpoint';
 import { installAzCliStandIn, type AzCliStandIn, type AzLoginState } from './az-cli-stand-in';
 
 export interface AzureStandIn {
@@ -50,4 +50,14 @@ export async function startAzureStandIn(options: ArmEndpointOptions & { readonly
       await arm.close();
     },
   };
+}
+
+/**
+ * A deallocated VM whose public IP is 127.0.0.1, for end-to-end tests that start it and then
+ * SSH to the test sshd on loopback (give `adminUsername` = the test user). To stand for a
+ * restart that changes the address, `arm.nextPublicIp(id, '127.0.0.2')` before the next
+ * start moves it to another loopback address, where a second sshd can listen.
+ */
+export function loopbackVm(overrides: Partial<StandInVmSpec> = {}): StandInVmSpec {
+  return { resourceGroup: 'course-rg', name: 'loopback-vm', power: 'deallocated', publicIp: { allocation: 'Static', address: '127.0.0.1' }, ...overrides };
 }

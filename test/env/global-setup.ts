@@ -3,7 +3,7 @@
  * directory and the test CA of the HTTPS stand-ins, sweeps test users a crashed run left
  * behind, and at the end fails the run if any process the suite started is still alive.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRunRoot, RUN_ROOT_ENV } from './run-dir';
 import { environmentProblem } from './system-deps';
@@ -24,7 +24,8 @@ async function trustTestCa(root: string): Promise<void> {
   const ca = await createTestCa(dir);
   const bundle = join(dir, 'trusted.pem');
   const existing = process.env['NODE_EXTRA_CA_CERTS'];
-  writeFileSync(bundle, `${existing ? `${readFileSync(existing, 'utf8').trim()}\n` : ''}${readFileSync(ca.certPath, 'utf8')}`);
+  const kept = existing && existsSync(existing) ? `${readFileSync(existing, 'utf8').trim()}\n` : '';
+  writeFileSync(bundle, `${kept}${readFileSync(ca.certPath, 'utf8')}`);
   process.env[TEST_CA_DIR_ENV] = dir;
   process.env['NODE_EXTRA_CA_CERTS'] = bundle;
 }

@@ -9,7 +9,7 @@ import type { CloudMachine, MachineState } from '../../main/cloud/provider';
 import { createAzureProvider, listAzureSubscriptions } from '../../main/cloud/azure';
 import { PortholeError } from '../../main/shared/errors';
 import type { StandInVmSpec } from '../env/arm-endpoint';
-import { startAzureStandIn, type AzureStandIn } from '../env/azure-stand-in';
+import { loopbackVm, startAzureStandIn, type AzureStandIn } from '../env/azure-stand-in';
 
 const CLASS: readonly StandInVmSpec[] = [
   { resourceGroup: 'course-rg', name: 'dsvm-01', power: 'running', size: 'Standard_NC6s_v3', adminUsername: 'student', image: { publisher: 'microsoft-dsvm', offer: 'ubuntu-2204', sku: '2204-gen2' }, publicIp: { allocation: 'Static', address: '198.51.100.7', domainNameLabel: 'dsvm-01-course' }, privateIp: '10.0.0.5' },
@@ -78,7 +78,7 @@ describe('Azure provider against the local ARM endpoint', () => {
       subscriptionId: stand.subscriptionId,
     });
     expect(machines[1]).toMatchObject({ knownImage: 'tljh', defaultUser: 'azureuser', image: 'Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2' });
-    expect(machines[2]).toMatchObject({ publicIp: null, privateIp: '10.0.0.4' });
+    expect(machines[2]).toMatchObject({ publicIp: null, privateIp: '10.0.0.6' });
     expect(machines[3]).toMatchObject({ publicIp: null, privateIp: '10.0.0.9' });
     expect(machines[4]).toMatchObject({ platform: 'windows', knownImage: null });
 
@@ -125,6 +125,19 @@ describe('Azure provider against the local ARM endpoint', () => {
     expect(stand.arm.vm('course-rg/student-01').power).toBe('running');
   });
 
+  it('waits for a dynamic public IP that gets its address after the VM runs, instead of settling for the private one', async () => {
+    const stand = await standIn();
+    stand.arm.lateAddressAtNextStart('course-rg/student-01');
+    const seen: [MachineState, string | null][] = [];
+    const started = await provider(stand).start('course-rg/student-01', { onProgress: (m) => seen.push([m.state, m.publicIp]) });
+    expect(started.publicIp).toMatch(/^203\.0\.113\.\d+$/);
+    expect(seen).toEqual([
+      ['pending', null],
+      ['running', null],
+      ['running', started.publicIp],
+    ]);
+  });
+
   it('deallocates (stop never leaves a VM billing): progress deallocating -> deallocated, its dynamic IP released', async () => {
     const stand = await standIn([{ resourceGroup: 'course-rg', name: 'student-01', power: 'running', publicIp: { allocation: 'Dynamic', address: '203.0.113.99' } }]);
     const seen: MachineState[] = [];
@@ -133,6 +146,18 @@ describe('Azure provider against the local ARM endpoint', () => {
     expect(seen).toEqual<MachineState[]>(['deallocating', 'deallocated']);
     expect(calls(stand, 'POST', '/student-01/deallocate').map((r) => r.status)).toEqual([202]);
     expect(calls(stand, 'POST', '/powerOff')).toEqual([]);
+  });
+
+  it('the loopback VM runs at 127.0.0.1, and after a restart on demand at 127.0.0.2, with the same identity', async () => {
+    const stand = await standIn([loopbackVm({ adminUsername: 'porthole-test' })]);
+    const azureVm = provider(stand);
+    const first = await azureVm.start('course-rg/loopback-vm');
+    expect(first).toMatchObject({ publicIp: '127.0.0.1', defaultUser: 'porthole-test' });
+    await azureVm.stop('course-rg/loopback-vm');
+    stand.arm.nextPublicIp('course-rg/loopback-vm', '127.0.0.2');
+    const second = await azureVm.start('course-rg/loopback-vm');
+    expect(second).toMatchObject({ publicIp: '127.0.0.2', uniqueId: first.uniqueId });
+    expect(await azureVm.currentAddress('course-rg/loopback-vm')).toBe('127.0.0.2');
   });
 
   it('start without waiting answers "starting" at once; waitUntilRunning then sees it run', async () => {

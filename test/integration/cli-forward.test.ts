@@ -1,58 +1,25 @@
 /** `porthole forward` as a user runs it: the real bin, a real sshd, JSON lines on stdout. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../env/host';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
+import { runPorthole, startPorthole, type RunningPorthole } from '../support/cli-process';
 import { roundTrip } from './support/client';
 import { echoServer, type RunningServer } from './support/servers';
 
-const BIN = resolve(__dirname, '../../bin/porthole.js');
-
-interface Cli {
-  readonly child: ChildProcess;
-  next(event?: string, timeoutMs?: number): Promise<Record<string, unknown>>;
-  exit(): Promise<number | null>;
-  stderr(): string;
-}
-
-function runCli(args: string[], home = makeDir('porthole-home')): Cli {
+function runCli(args: string[], home = makeDir('porthole-home')): RunningPorthole {
   const env: NodeJS.ProcessEnv = { ...process.env, PORTHOLE_HOME: home };
   delete env['SSH_AUTH_SOCK'];
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: (() => void)[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    lines.push(JSON.parse(line) as Record<string, unknown>);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return {
-    child,
-    stderr: () => stderr,
-    exit: () => exited,
-    async next(event, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const index = lines.findIndex((line) => event === undefined || line['event'] === event);
-        if (index >= 0) return lines.splice(0, index + 1).at(-1)!;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no "${event}" line; got ${JSON.stringify(lines)}; stderr: ${stderr}`);
-        await Promise.race([new Promise<void>((wake) => waiters.push(wake)), exited, new Promise((r) => setTimeout(r, 250))]);
-      }
-    },
-  };
+  return startPorthole(args, env);
 }
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-function cli(args: string[], home?: string): Cli {
+function cli(args: string[], home?: string): RunningPorthole {
   const run = runCli(args, home);
   cleanups.push(async () => {
     if (run.child.exitCode === null) {
@@ -146,12 +113,9 @@ describe('porthole forward', () => {
 
   it('has --help for the program and the subcommand', async () => {
     for (const args of [['--help'], ['forward', '--help']]) {
-      const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      const code = await new Promise((done) => child.once('exit', done));
-      expect(code).toBe(0);
-      expect(out).toMatch(/Usage: porthole/);
+      const run = await runPorthole(args, process.env);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/Usage: porthole/);
     }
   });
 });

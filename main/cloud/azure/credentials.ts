@@ -8,8 +8,7 @@
  * Tokens stay in memory: the Azure CLI keeps its own login; a browser or device-code sign-in
  * lasts as long as the process (MSAL's in-memory cache). Nothing is written to disk here.
  */
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import { AzureCliCredential, DeviceCodeCredential, InteractiveBrowserCredential } from '@azure/identity';
+import { AzureCliCredential, DeviceCodeCredential, InteractiveBrowserCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
 import type { PortholeError } from '../../shared/errors';
 import { cancelled, classifyAzureError } from './errors';
 
@@ -137,10 +136,11 @@ export class AzureSignIn implements TokenCredential {
   private async acquire(scopes: string | string[], options: GetTokenOptions): Promise<AccessToken> {
     const interactive = this.options.interactive ?? false;
     const browser = this.options.browserAvailable ?? browserAvailable();
-    let method: SignInMethod | null = this.method ?? 'azure-cli';
+    let method: SignInMethod = this.method ?? 'azure-cli';
     for (;;) {
       try {
-        if (method === 'browser') this.options.onSignIn?.({ kind: 'browser' });
+        // Once signed in, the browser credential answers from MSAL's cache without opening a page.
+        if (method === 'browser' && this.method === null) this.options.onSignIn?.({ kind: 'browser' });
         const token = await this.credential(method).getToken(scopes, options);
         if (token === null) throw Object.assign(new Error(`${method} returned no token`), { name: 'CredentialUnavailableError' });
         if (this.method !== method) this.options.onSignIn?.({ kind: 'signed-in', method });

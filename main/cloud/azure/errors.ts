@@ -104,7 +104,7 @@ function classifyCredentialError(facts: ErrorFacts): PortholeError | null {
   if (CLI_NOT_LOGGED_IN.test(facts.message) || facts.name === 'AuthenticationRequiredError') return loginRequired();
   return new PortholeError({
     code: 'azure.login-failed',
-    message: `Signing in to Azure failed: ${firstLine(facts.message)}.`,
+    message: `Signing in to Azure failed: ${firstLine(facts.message).replace(/\.$/, '')}.`,
     hint: 'Run `az login` (or sign in from Porthole) and try again.',
     retryable: true,
   });

@@ -80,8 +80,17 @@ export function describeImage(image: ImageReference | undefined): string | null 
     const urn = `${image.publisher}:${image.offer}:${image.sku}`;
     return image.publisher.toLowerCase() === 'microsoft-dsvm' ? `Data Science Virtual Machine (${urn})` : urn;
   }
+  // A managed image (…/images/NAME) or a gallery image version (…/images/NAME/versions/V).
   const custom = image.id ?? image.sharedGalleryImageId ?? image.communityGalleryImageId;
-  return custom ? `custom image ${custom.split('/').filter(Boolean).at(-1) ?? custom}` : null;
+  if (!custom) return null;
+  const parts = custom.split('/').filter(Boolean);
+  const at = (segment: string) => {
+    const index = parts.findIndex((part) => part.toLowerCase() === segment);
+    return index >= 0 ? parts[index + 1] : undefined;
+  };
+  const name = at('images') ?? parts.at(-1) ?? custom;
+  const version = at('versions');
+  return `custom image ${name}${version ? ` ${version}` : ''}`;
 }
 
 /** The NIC the VM marks primary (or its only one), by id. */

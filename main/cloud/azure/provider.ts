@@ -11,7 +11,7 @@
  *   re-read the power state after each poll, reporting every change through onProgress.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TokenCredential } from '@azure/core-auth';
+import type { TokenCredential } from '@azure/identity';
 import { ComputeManagementClient, type InstanceViewStatus, type VirtualMachine } from '@azure/arm-compute';
 import { NetworkManagementClient, type NetworkInterface, type PublicIPAddress } from '@azure/arm-network';
 import { PortholeError } from '../../shared/errors';
@@ -38,11 +38,18 @@ export interface AzureClientDeps {
 }
 
 export interface AzureProviderDeps extends AzureClientDeps {
-  /** Pause between polls of an operation or the power state. Default 5 s (tests use less). */
+  /** Pause between polls of an operation or the power state. Default: PORTHOLE_AZURE_POLL_MS, else 5 s. */
   readonly pollIntervalMs?: number;
 }
 
+/** Milliseconds between polls when the caller does not say (tests of the CLI poll faster). */
+export const POLL_INTERVAL_ENV = 'PORTHOLE_AZURE_POLL_MS';
 const DEFAULT_POLL_MS = 5_000;
+
+function defaultPollMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env[POLL_INTERVAL_ENV]);
+  return Number.isInteger(value) && value > 0 ? value : DEFAULT_POLL_MS;
+}
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 /** Porthole names itself to ARM (it shows in the subscription's activity log). */
 const USER_AGENT = { userAgentPrefix: 'Porthole' };
@@ -72,19 +79,23 @@ async function allOrNothing<T extends readonly unknown[]>(signal: AbortSignal | 
   signal?.addEventListener('abort', onAbort, { once: true });
   if (signal?.aborted) controller.abort();
   try {
-    return (await Promise.all(start(controller.signal).map((call) => call.catch((error: unknown) => {
-      controller.abort();
-      throw error;
-    })))) as unknown as T;
+    const calls = start(controller.signal).map((call) =>
+      call.catch((error: unknown) => {
+        controller.abort();
+        throw error;
+      }),
+    );
+    return (await Promise.all(calls)) as unknown as T;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
 }
 
-/** What one read of a VM gives: the machine, and whether ARM still runs an operation on it. */
+/** What one read of a VM gives: the machine, whether ARM still runs an operation on it, and whether its NIC has a public IP resource. */
 interface Observation {
   readonly machine: CloudMachine;
   readonly busy: boolean;
+  readonly hasPublicIp: boolean;
 }
 
 /** The fields whose change is worth a progress report. */
@@ -95,7 +106,7 @@ export function createAzureProvider(account: AzureAccount, deps: AzureProviderDe
   const options = clientOptions(deps);
   const compute = new ComputeManagementClient(credential, account.subscriptionId, options);
   const network = new NetworkManagementClient(credential, account.subscriptionId, options);
-  const pollMs = deps.pollIntervalMs ?? DEFAULT_POLL_MS;
+  const pollMs = deps.pollIntervalMs ?? defaultPollMs();
   const { subscriptionId } = account;
 
   /** Runs one step against ARM; whatever it throws comes out classified. */
@@ -134,7 +145,7 @@ export function createAzureProvider(account: AzureAccount, deps: AzureProviderDe
       const nic = await nicOf(vm, signal);
       const publicIp = await publicIpOf(nic, signal);
       const statuses = vm.instanceView?.statuses;
-      return { machine: toCloudMachine({ vm, statuses, nic, publicIp }, subscriptionId), busy: operationInProgress(statuses) };
+      return { machine: toCloudMachine({ vm, statuses, nic, publicIp }, subscriptionId), busy: operationInProgress(statuses), hasPublicIp: publicIp !== undefined };
     });
   }
 
@@ -224,7 +235,8 @@ export function createAzureProvider(account: AzureAccount, deps: AzureProviderDe
     return waitFor(
       id,
       'starting',
-      ({ machine }) => machine.state === 'running' && addressOf(machine) !== null,
+      // A dynamic public IP gets its address as the VM starts: wait for it rather than settle for the private one.
+      ({ machine, hasPublicIp }) => machine.state === 'running' && (hasPublicIp ? machine.publicIp !== null || machine.publicDns !== null : addressOf(machine) !== null),
       ({ machine, busy }) => {
         if (machine.state === 'terminating' || machine.state === 'terminated') {
           return new PortholeError({ code: 'cloud.machine-not-found', message: `The VM ${id} is being deleted.`, hint: 'Link the host to another VM.', retryable: false });
