@@ -6,7 +6,8 @@ import { notebookCommand } from './cli/notebook-command';
 import { hostsCommand } from './cli/hosts-command';
 import { keysCommand } from './cli/keys-command';
 import { upCommand } from './cli/up-command';
-import { openKeyStore, openProfileStore } from './cli/stores';
+import { awsCommand } from './cli/aws-command';
+import { openKeyStore, openProfileStore, openVault } from './cli/stores';
 
 export function buildProgram(): Command {
   return new Command('porthole')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .addCommand(hostsCommand({ openProfileStore }))
     .addCommand(keysCommand({ openKeyStore }))
     .addCommand(azureCommand())
+    .addCommand(awsCommand({ openVault }))
     .showHelpAfterError();
 }
 

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { PortholeError, toErrorInfo } from '../shared/errors';
+import { PortholeError } from '../shared/errors';
 import {
   importSshConfig,
   parseHop,
@@ -24,7 +24,7 @@ import {
 } from '../profiles';
 import { describeLink } from '../session/cloud-link';
 import { formatForward, parseDynamicForward, parseLocalForward, parseRemoteForward } from '../tunnels/forward-spec';
-import { createReporter, type Reporter } from './reporter';
+import { runReported, type Reporter } from './reporter';
 
 export interface HostsCommandDeps {
   readonly openProfileStore: () => Promise<ProfileStore>;
@@ -109,7 +109,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .option('--stop-on-disconnect', 'stop Jupyter when Porthole disconnects')
     .option('--json', 'print one JSON object per line on stdout', false)
     .action(async (name: string, options: AddOptions) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const input = profileFromOptions(name, options);
         const store = await openStore(deps, reporter);
         const profile = await store.add(input);
@@ -122,7 +122,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .description('List the saved host profiles.')
     .option('--json', 'print one JSON object on stdout', false)
     .action(async (options: JsonOption) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const store = await openStore(deps, reporter);
         const profiles = store.list();
         if (reporter.json) {
@@ -143,7 +143,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .argument('<name>', 'the profile to delete')
     .option('--json', 'print one JSON object per line on stdout', false)
     .action(async (name: string, options: JsonOption) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const store = await openStore(deps, reporter);
         const removed = await store.remove(name);
         reporter.emit({ event: 'removed', name: removed.name }, `Removed host "${removed.name}".`);
@@ -157,7 +157,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .option('--dry-run', 'show what would be imported without saving', false)
     .option('--json', 'print one JSON object per line on stdout', false)
     .action(async (file: string | undefined, options: ImportOptions) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const home = deps.home ?? homedir();
         const path = file === undefined ? join(home, '.ssh', 'config') : resolve(file);
         const store = await openStore(deps, reporter);
@@ -173,7 +173,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .option('--dry-run', 'show what would be imported without saving', false)
     .option('--json', 'print one JSON object per line on stdout', false)
     .action(async (file: string | undefined, options: ImportOptions) => {
-      await run(options.json, async (reporter) => {
+      await runReported(options.json, async (reporter) => {
         const store = await openStore(deps, reporter);
         const result = file === undefined ? await (deps.readPuttySessions ?? readPuttySessionsLive)() : parsePuttyReg(await readImportFile(resolve(file)));
         await saveImport(store, result, file === undefined ? 'the Windows registry' : resolve(file), options, reporter);
@@ -181,18 +181,6 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     });
 
   return hosts;
-}
-
-/** Runs one subcommand: errors become a reported error and exit code 1. */
-async function run(json: boolean, body: (reporter: Reporter) => Promise<void>): Promise<void> {
-  const reporter = createReporter(json);
-  try {
-    await body(reporter);
-    process.exitCode = 0;
-  } catch (error) {
-    reporter.error(toErrorInfo(error));
-    process.exitCode = 1;
-  }
 }
 
 /** Opens the store and passes on what it has to say (a damaged file kept aside, read-only mode). */

@@ -13,6 +13,7 @@ import { generateKey, type GeneratedKeyType } from '../keys/generate';
 import { importKey, type AskPassphrase } from '../keys/import';
 import type { KeyStore, KeyStoreEntry } from '../keys/key-store';
 import { terminalPrompter } from './terminal-prompter';
+import { table } from './table';
 
 export interface KeysCommandIo {
   readonly stdout: { write(text: string): unknown };
@@ -291,11 +292,6 @@ function reportError(io: KeysCommandIo, json: boolean, error: PortholeErrorInfo)
     return;
   }
   io.stderr.write(`porthole: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}  (${error.code})\n`);
-}
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 function withDefaults(io: Partial<KeysCommandIo> = {}): KeysCommandIo {

@@ -2,7 +2,7 @@
  * What a long-running CLI command says: one JSON object per line on stdout with --json
  * (for scripts), or short human lines on stderr. Errors always carry code and message.
  */
-import type { PortholeErrorInfo } from '../shared/errors';
+import { toErrorInfo, type PortholeErrorInfo } from '../shared/errors';
 
 export type CliEvent = Record<string, unknown> & { readonly event: string };
 
@@ -32,4 +32,16 @@ export function createReporter(json: boolean): Reporter {
       }
     },
   };
+}
+
+/** Runs one subcommand with a reporter: a failure becomes a reported error and exit code 1. */
+export async function runReported(json: boolean, body: (reporter: Reporter) => Promise<void>): Promise<void> {
+  const reporter = createReporter(json);
+  try {
+    await body(reporter);
+    process.exitCode = 0;
+  } catch (error) {
+    reporter.error(toErrorInfo(error));
+    process.exitCode = 1;
+  }
 }

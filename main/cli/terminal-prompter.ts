@@ -29,8 +29,8 @@ export function terminalPrompter({ acceptNewHostKey, interactive, say, emit }: T
       }
       return acceptNewHostKey;
     },
-    passphrase: (label, retry) => (interactive ? ask(`${retry ? 'Wrong passphrase. ' : ''}Passphrase for ${label}: `, true) : Promise.resolve(null)),
-    password: (server, retry) => (interactive ? ask(`${retry ? 'Permission denied, try again. ' : ''}Password for ${server}: `, true) : Promise.resolve(null)),
+    passphrase: (label, retry) => (interactive ? askOnTerminal(`${retry ? 'Wrong passphrase. ' : ''}Passphrase for ${label}: `, true) : Promise.resolve(null)),
+    password: (server, retry) => (interactive ? askOnTerminal(`${retry ? 'Permission denied, try again. ' : ''}Password for ${server}: `, true) : Promise.resolve(null)),
     keyboardInteractive: async (server, instructions, prompts) => {
       if (!interactive) return null;
       // Server-sent text: cleaned again here, as this prompter may be given text from elsewhere.
@@ -38,7 +38,7 @@ export function terminalPrompter({ acceptNewHostKey, interactive, say, emit }: T
       if (shown) say(shown);
       const answers: string[] = [];
       for (const { prompt, echo } of prompts) {
-        const answer = await ask(`(${server}) ${cleanServerText(prompt)}`, !echo);
+        const answer = await askOnTerminal(`(${server}) ${cleanServerText(prompt)}`, !echo);
         if (answer === null) return null;
         answers.push(answer);
       }
@@ -47,7 +47,8 @@ export function terminalPrompter({ acceptNewHostKey, interactive, say, emit }: T
   };
 }
 
-function ask(question: string, hidden: boolean): Promise<string | null> {
+/** One question on the terminal (stderr), typing hidden when `hidden`; null when cancelled with Ctrl-C. */
+export function askOnTerminal(question: string, hidden: boolean): Promise<string | null> {
   return new Promise((resolve) => {
     const output = process.stderr;
     const rl = createInterface({ input: process.stdin, output, terminal: true });

@@ -13,6 +13,7 @@ import { Vault, type KeychainBackend } from '../../main/secrets';
 import { VaultCipher } from '../../main/secrets/vault-format';
 import { PortholeError } from '../../main/shared/errors';
 import { hostileMutation, InputTimer } from '../support/fuzz';
+import { memoryKeychain } from '../support/memory-keychain';
 import { mulberry32 } from '../support/prng';
 
 const root = mkdtempSync(join(tmpdir(), 'porthole-vault-fuzz-'));
@@ -25,15 +26,6 @@ function prng(seed: number) {
   return { next, int, pick: <T>(items: readonly T[]) => items[int(items.length)]! };
 }
 type Rng = ReturnType<typeof prng>;
-
-function memoryKeychain(): KeychainBackend {
-  const entries = new Map<string, string>();
-  return {
-    getSecret: async (service, account) => entries.get(`${service}/${account}`) ?? null,
-    setSecret: async (service, account, secret) => void entries.set(`${service}/${account}`, secret),
-    deleteSecret: async (service, account) => entries.delete(`${service}/${account}`),
-  };
-}
 
 const SECRETS: Record<string, Buffer> = {
   'key:vm': Buffer.from('-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n'),
