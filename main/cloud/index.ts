@@ -3,8 +3,9 @@
  * the bundled price table and the host-key alias of a machine. `createProvider` is the one
  * way in: it builds the provider for an account, whichever cloud that is.
  */
-import { PortholeError } from '../shared/errors';
-import type { Vault } from '../secrets';
+import type { SecretStore } from '../secrets';
+import type * as Aws from './aws';
+import type { AwsProviderDeps } from './aws';
 import type * as Azure from './azure';
 import type { AzureProviderDeps } from './azure';
 import type { CloudAccount, CloudProvider } from './provider';
@@ -16,9 +17,9 @@ export { priceEstimate, runningCost, PRICES_AS_OF, type PriceEstimate } from './
 /** What a provider may need from the rest of Porthole; never a credential itself. */
 export interface CloudProviderDeps {
   /** Porthole's vault, for AWS access keys kept there (opened only when an account names one). */
-  readonly vault?: () => Promise<Vault>;
-  /** The environment the SDKs read (AWS_PROFILE, AWS_ENDPOINT_URL_EC2, ...); default process.env. */
-  readonly env?: NodeJS.ProcessEnv;
+  readonly vault?: () => Promise<SecretStore>;
+  /** AWS: retries, page size, poll pace, a shared AMI catalogue. */
+  readonly aws?: Omit<AwsProviderDeps, 'secrets'>;
   /** Azure: one sign-in shared by every provider of a session (the user signs in once), poll pace. */
   readonly azure?: AzureProviderDeps;
 }
@@ -33,22 +34,23 @@ export async function createProvider(account: CloudAccount, deps: CloudProviderD
     case 'azure':
       return (await loadAzure()).createAzureProvider(account, deps.azure ?? {});
     case 'aws':
-      throw unavailable('AWS');
+      return (await loadAws()).createAwsProvider(account, { ...deps.aws, ...(deps.vault ? { secrets: deps.vault } : {}) });
   }
 }
 
-type AzureModule = typeof Azure;
-
 /**
- * The Azure module, loaded on first use. Bundled (the app) or under Vitest the namespace
- * carries the named exports; the checkout's CommonJS runner (bin/porthole.js, tsx) hands
- * the module over as `default`.
+ * A cloud's module, loaded on first use (each SDK takes seconds to load). Bundled (the app)
+ * or under Vitest the namespace carries the named exports; the checkout's CommonJS runner
+ * (bin/porthole.js, tsx) hands the module over as `default`.
  */
-async function loadAzure(): Promise<AzureModule> {
-  const loaded = (await import('./azure')) as AzureModule & { readonly default?: AzureModule };
-  return typeof loaded.createAzureProvider === 'function' ? loaded : loaded.default!;
+function namedExports<M extends object>(loaded: M & { readonly default?: M }, probe: keyof M): M {
+  return typeof loaded[probe] === 'function' ? loaded : (loaded.default ?? loaded);
 }
 
-function unavailable(cloud: string): PortholeError {
-  return new PortholeError({ code: 'cloud.provider-unavailable', message: `This Porthole cannot reach ${cloud}.`, hint: 'Use a Porthole build that includes this cloud.', retryable: false });
+async function loadAws(): Promise<typeof Aws> {
+  return namedExports(await import('./aws'), 'createAwsProvider');
+}
+
+async function loadAzure(): Promise<typeof Azure> {
+  return namedExports(await import('./azure'), 'createAzureProvider');
 }
