@@ -17,6 +17,8 @@ export function isCloudProfile(profile: Profile | null): profile is CloudProfile
 }
 
 export function providerFor(link: CloudLink): Promise<CloudProvider> {
+  // As `porthole aws` does: the SDK's warning that its 2027 releases need Node 22 is nothing a user can act on.
+  if (link.provider === 'aws') process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   return createProvider(accountOf(link), { vault: openVault });
 }
 

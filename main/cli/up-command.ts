@@ -160,7 +160,9 @@ async function stopVm(profile: CloudProfile, reporter: Reporter): Promise<number
       onProgress: (m) => {
         if (m.state === last) return;
         last = m.state;
-        reporter.emit({ event: 'phase', phase: 'stopping-vm', state: m.state, machine: m.id }, `${verb} ${describe(m)}: ${m.state}...`);
+        // The final state has its own line below.
+        const done = m.state === 'stopped' || m.state === 'deallocated';
+        reporter.emit({ event: 'phase', phase: 'stopping-vm', state: m.state, machine: m.id }, done ? undefined : `${verb} ${describe(m)}: ${m.state}...`);
       },
     });
     reporter.emit({ event: 'vm-stopped', state: machine.state, machine: machine.id }, `${describe(machine)} is ${machine.state}.`);

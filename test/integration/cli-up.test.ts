@@ -152,7 +152,7 @@ describe('porthole up against the Azure stand-in', () => {
     const { host, knownHosts, home } = await machine();
     const azure = await startAzureStandIn({ vms: [{ resourceGroup: 'course-rg', name: 'gpu-01', power: 'deallocated', size: 'Standard_NC4as_T4_v3', adminUsername: host.user.name, publicIp: { allocation: 'Dynamic' } }] });
     cleanups.push(() => azure.close());
-    const env: NodeJS.ProcessEnv = { ...process.env, ...azure.env, PORTHOLE_HOME: home };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...azure.env, PORTHOLE_HOME: home, PORTHOLE_AZURE_POLL_MS: '50' };
     delete env['SSH_AUTH_SOCK'];
     await porthole(['hosts', 'add', 'gpu', '--azure', 'course-rg/gpu-01', '--subscription', azure.subscriptionId, '--user', host.user.name, '-i', host.clientKey.privatePath, '--port', String(host.port)], env);
     azure.arm.nextPublicIp('course-rg/gpu-01', '127.0.0.1');
