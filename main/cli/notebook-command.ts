@@ -25,7 +25,15 @@ export interface NotebookCommandOptions extends ConnectionCliOptions {
 export function notebookCommand(): Command {
   const command = new Command('notebook')
     .description('Start Jupyter on the remote (or reuse the running one), forward it, and open it in your browser.')
-    .argument('<destination>', 'user@host[:port], or the name of a saved host')
+    .argument('<destination>', 'user@host[:port], or the name of a saved host');
+  return addNotebookOptions(command).action(async (destination: string, options: NotebookCommandOptions) => {
+    process.exitCode = await runNotebook(destination, options);
+  });
+}
+
+/** The notebook's options and the SSH ones, for every command that ends in a notebook (`notebook`, `up`). */
+export function addNotebookOptions(command: Command): Command {
+  command
     .addOption(new Option('--local-port <n>', 'local port to serve the notebook on (default: the remote port, or the next free one)').argParser(positiveInt))
     .option('--dir <remote-dir>', 'folder on the remote to open (default: your home folder)')
     .addOption(new Option('--flavour <flavour>', 'which Jupyter to run (default: auto, Lab if installed)').choices(['lab', 'notebook', 'server', 'auto']))
@@ -34,9 +42,7 @@ export function notebookCommand(): Command {
     .option('--password-stdin', 'password mode: read the notebook password from stdin instead of using a token', false)
     .option('--no-open', 'do not open the browser')
     .option('--stop-on-exit', 'stop the Jupyter server when this command ends (default: keep it running)');
-  return addConnectionOptions(command).action(async (destination: string, options: NotebookCommandOptions) => {
-    process.exitCode = await runNotebook(destination, options);
-  });
+  return addConnectionOptions(command);
 }
 
 /** Where a notebook password is kept in the vault: per saved host, or per user@host:port. */

@@ -7,7 +7,7 @@
  * "state":"pending"}` ... then notebook's `ready` line). Ctrl-C cancels any phase; with
  * --stop-vm-on-exit (or the host's stop-VM-on-disconnect) the VM is stopped on the way out.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { CloudMachine } from '../cloud/provider';
 import { PortholeError, toErrorInfo } from '../shared/errors';
 import type { BringUpState } from '../session/bring-up-state';
@@ -15,8 +15,8 @@ import { machineIdOf, type ResolvedAddress } from '../session/cloud-link';
 import type { SessionState } from '../session/notebook-session-state';
 import type { VmBringUp } from '../session/bring-up';
 import { cloudBringUp, isCloudProfile, providerFor, type CloudProfile } from './cloud-target';
-import { addConnectionOptions, positiveInt, resolveTarget, stopSignal } from './connection-options';
-import { notebookFlow, type NotebookCommandOptions } from './notebook-command';
+import { resolveTarget, stopSignal } from './connection-options';
+import { addNotebookOptions, notebookFlow, type NotebookCommandOptions } from './notebook-command';
 import { createReporter, type Reporter } from './reporter';
 import { openProfileStore } from './stores';
 
@@ -26,18 +26,10 @@ interface UpOptions extends NotebookCommandOptions {
 
 export function upCommand(): Command {
   const command = new Command('up')
-    .description('Start a saved cloud host\'s VM if it is stopped, wait for SSH, then start or reuse Jupyter, forward it and open it in your browser.')
+    .description("Start a saved cloud host's VM if it is stopped, wait for SSH, then start or reuse Jupyter, forward it and open it in your browser.")
     .argument('<host>', 'the name of a saved host (porthole hosts list)')
-    .addOption(new Option('--local-port <n>', 'local port to serve the notebook on (default: the remote port, or the next free one)').argParser(positiveInt))
-    .option('--dir <remote-dir>', 'folder on the remote to open (default: your home folder)')
-    .addOption(new Option('--flavour <flavour>', 'which Jupyter to run (default: auto, Lab if installed)').choices(['lab', 'notebook', 'server', 'auto']))
-    .addOption(new Option('--conda-env <name>', 'use Jupyter from this conda environment').conflicts('python'))
-    .option('--python <path>', 'use Jupyter from this Python (a venv\'s bin/python, for example)')
-    .option('--password-stdin', 'password mode: read the notebook password from stdin instead of using a token', false)
-    .option('--no-open', 'do not open the browser')
-    .option('--stop-on-exit', 'stop the Jupyter server when this command ends (default: keep it running)')
     .option('--stop-vm-on-exit', 'stop (AWS) or deallocate (Azure) the VM when this command ends, as the host\'s "stop the VM when I disconnect" does');
-  return addConnectionOptions(command).action(async (host: string, options: UpOptions) => {
+  return addNotebookOptions(command).action(async (host: string, options: UpOptions) => {
     process.exitCode = await runUp(host, options);
   });
 }

@@ -55,6 +55,22 @@ async function world(options: { running?: boolean; idleWatch?: DesktopServiceOpt
   return { host, azure, desktop };
 }
 
+/** Saves the VM as the host "gpu", with the cost-safety settings given. */
+async function saveGpu(desktop: DesktopHarness, host: TestHost, azure: AzureStandIn, safety: { stopVmOnDisconnect?: boolean; idleStopMinutes?: number }): Promise<void> {
+  await call(desktop, 'hosts:save', {
+    originalName: null,
+    host: { name: 'gpu', host: '', port: host.port, user: host.user.name, key: { kind: 'path', path: host.clientKey.privatePath }, cloud: { provider: 'azure', subscriptionId: azure.subscriptionId, resourceGroup: 'course-rg', vmName: 'gpu-01', ...safety } },
+  });
+}
+
+/** Launch, trust the host key when asked (once: the first time), and wait until ready. */
+async function launchTrusting(desktop: DesktopHarness): Promise<{ prompt: Awaited<ReturnType<DesktopHarness['waitForPrompt']>>; ready: SessionView }> {
+  await call(desktop, 'sessions:launch', { host: 'gpu', openBrowser: false });
+  const prompt = await desktop.waitForPrompt('gpu');
+  await call(desktop, 'prompts:answer', { id: prompt.id, answer: { kind: 'host-key', trust: 'always' } });
+  return { prompt, ready: await desktop.waitForSession('gpu', ['ready']) };
+}
+
 /** The state kinds the window saw for a host, in order, without repeats. */
 function seen(d: DesktopHarness, host: string): string[] {
   const kinds: string[] = [];
@@ -73,16 +89,9 @@ describe('a cloud host in the desktop service', () => {
   it('Launch starts the deallocated VM, shows every phase, files its host key per VM; Disconnect deallocates it', async () => {
     const { host, azure, desktop } = await world();
     azure.arm.nextPublicIp(VM, '127.0.0.1');
-    await call(desktop, 'hosts:save', {
-      originalName: null,
-      host: { name: 'gpu', host: '', port: host.port, user: host.user.name, key: { kind: 'path', path: host.clientKey.privatePath }, cloud: { provider: 'azure', subscriptionId: azure.subscriptionId, resourceGroup: 'course-rg', vmName: 'gpu-01', stopVmOnDisconnect: true } },
-    });
-
-    await call(desktop, 'sessions:launch', { host: 'gpu', openBrowser: false });
-    const prompt = await desktop.waitForPrompt('gpu');
+    await saveGpu(desktop, host, azure, { stopVmOnDisconnect: true });
+    const { prompt, ready } = await launchTrusting(desktop);
     expect(prompt.detail).toMatchObject({ kind: 'host-key', server: `127.0.0.1:${host.port}`, fingerprint: host.sshd.hostKey.fingerprint });
-    await call(desktop, 'prompts:answer', { id: prompt.id, answer: { kind: 'host-key', trust: 'always' } });
-    const ready = await desktop.waitForSession('gpu', ['ready']);
 
     expect(seen(desktop, 'gpu').slice(0, 6)).toEqual(['starting-vm:null', 'starting-vm:deallocated', 'starting-vm:pending', 'starting-vm:running', 'waiting-for-ssh', 'connecting']);
     expect(seen(desktop, 'gpu')).toContain('starting-jupyter');
@@ -112,14 +121,8 @@ describe('a cloud host in the desktop service', () => {
     cleanups.push(() => moved.stop());
     azure.arm.nextPublicIp(VM, '127.0.0.1');
     azure.arm.nextPublicIp(VM, '127.0.0.2');
-    await call(desktop, 'hosts:save', {
-      originalName: null,
-      host: { name: 'gpu', host: '', port: host.port, user: host.user.name, key: { kind: 'path', path: host.clientKey.privatePath }, cloud: { provider: 'azure', subscriptionId: azure.subscriptionId, resourceGroup: 'course-rg', vmName: 'gpu-01', stopVmOnDisconnect: true } },
-    });
-    await call(desktop, 'sessions:launch', { host: 'gpu', openBrowser: false });
-    const prompt = await desktop.waitForPrompt('gpu');
-    await call(desktop, 'prompts:answer', { id: prompt.id, answer: { kind: 'host-key', trust: 'always' } });
-    await desktop.waitForSession('gpu', ['ready']);
+    await saveGpu(desktop, host, azure, { stopVmOnDisconnect: true });
+    await launchTrusting(desktop);
     await call(desktop, 'sessions:disconnect', { host: 'gpu' });
 
     // Launched again: Porthole starts the VM (waiting for the deallocation to finish if it
@@ -133,14 +136,8 @@ describe('a cloud host in the desktop service', () => {
   it('idle auto-stop: warns, then disconnects and deallocates the VM it did not start; a running VM needs no start', async () => {
     let clock = 0;
     const { host, azure, desktop } = await world({ running: true, idleWatch: { pollMs: 50, now: () => clock } });
-    await call(desktop, 'hosts:save', {
-      originalName: null,
-      host: { name: 'gpu', host: '', port: host.port, user: host.user.name, key: { kind: 'path', path: host.clientKey.privatePath }, cloud: { provider: 'azure', subscriptionId: azure.subscriptionId, resourceGroup: 'course-rg', vmName: 'gpu-01', idleStopMinutes: 5 } },
-    });
-    await call(desktop, 'sessions:launch', { host: 'gpu', openBrowser: false });
-    const prompt = await desktop.waitForPrompt('gpu');
-    await call(desktop, 'prompts:answer', { id: prompt.id, answer: { kind: 'host-key', trust: 'always' } });
-    const ready = await desktop.waitForSession('gpu', ['ready']);
+    await saveGpu(desktop, host, azure, { idleStopMinutes: 5 });
+    const { ready } = await launchTrusting(desktop);
     expect(seen(desktop, 'gpu').slice(0, 3)).toEqual(['starting-vm:null', 'waiting-for-ssh', 'connecting']);
     expect(ready.cloud).toMatchObject({ startedByPorthole: false, machine: { state: 'running' } });
     const azureStarts = azure.arm.requests.filter((r) => r.method === 'POST' && r.path.includes('/start'));
