@@ -79,6 +79,7 @@ export class CloudHost {
   private watcher: IdleWatcher | null = null;
   private vmStop: CloudSessionView['vmStop'] = { kind: 'none' };
   private readonly link: CloudLink;
+  private readonly sshPort: number;
 
   constructor(
     profile: Profile & { readonly cloud: CloudLink },
@@ -87,8 +88,6 @@ export class CloudHost {
     this.link = profile.cloud;
     this.sshPort = profile.port;
   }
-
-  private readonly sshPort: number;
 
   /** Starts the VM if needed and waits for its SSH server; the address and host-key alias to connect with. */
   async bringUpVm(signal: AbortSignal): Promise<ResolvedAddress> {
@@ -154,10 +153,15 @@ export class CloudHost {
     this.deps.onChange();
   }
 
-  /** The session ends: the VM stops too when the host asks for it (or `force`). */
+  /**
+   * The session ends: the VM stops too when the host asks for it (`stopVm` overrides that
+   * either way). Only a VM the cloud described in this session: one never reached (a
+   * refused credential, say) has nothing Porthole could stop.
+   */
   async onSessionEnd(options: { readonly stopVm?: boolean } = {}): Promise<void> {
+    this.bringUp?.cancel();
     this.watcher?.dispose();
-    if (this.vmStop.kind !== 'none') return;
+    if (this.vmStop.kind !== 'none' || this.machine === null) return;
     if (options.stopVm ?? this.link.stopVmOnDisconnect) await this.stopVm('disconnect');
   }
 
@@ -205,10 +209,6 @@ export class CloudHost {
     };
   }
 
-  dispose(): void {
-    this.watcher?.dispose();
-    this.bringUp?.cancel();
-  }
 }
 
 function describeIdleEvent(event: IdleEvent, minutes: number): string {

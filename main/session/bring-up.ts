@@ -78,7 +78,8 @@ export class VmBringUp {
 
   /** Runs to the end: resolves once SSH greets, rejects with a PortholeError (`cloud.cancelled` when cancelled). */
   run(): Promise<BringUpResult> {
-    const ended = new Promise<BringUpState>((resolve) => (this.finished = resolve));
+    // Cancelled before it ran: ends at once.
+    const ended = isFinished(this.state) ? Promise.resolve(this.state) : new Promise<BringUpState>((resolve) => (this.finished = resolve));
     const signal = this.options.signal;
     const onAbort = () => this.dispatch({ type: 'cancel' });
     if (signal?.aborted) onAbort();

@@ -129,6 +129,14 @@ describe('VmBringUp', () => {
     expect(cloud.calls).toEqual([]);
   });
 
+  it('cancelled before it runs, it ends at once without asking the cloud', async () => {
+    const cloud = provider({});
+    const { runner } = bringUp({ provider: cloud });
+    runner.cancel();
+    await expect(runner.run()).rejects.toMatchObject({ code: 'cloud.cancelled' });
+    expect(cloud.calls).toEqual([]);
+  });
+
   it('gives up on a silent SSH port at the deadline with cloud.ssh-timeout', async () => {
     const cloud = provider({ getMachine: async () => running() });
     const { runner } = bringUp({ provider: cloud, sshTimeoutMs: 50, probe: async () => false });
