@@ -99,10 +99,12 @@ describe('idle auto-stop against a real Jupyter', () => {
 
   it('polls by itself once started', async () => {
     const { session } = await readyNotebook();
-    const { watch, events, stops } = watcher(session, { pollMs: 20, settings: { idleMs: 150, warnBeforeMs: 100 } });
+    // Each poll reads the clock once, and the clock moves a minute per read: warn at the third poll, stop at the fourth.
+    let clock = 0;
+    const { watch, events, stops } = watcher(session, { pollMs: 20, now: () => (clock += MIN), settings: { idleMs: 3 * MIN, warnBeforeMs: MIN } });
     watch.start();
     await waitFor('the watcher to stop the VM', () => stops.length === 1);
-    expect(events.map((e) => e.kind)).toEqual(['idle-warning', 'idle-stopping', 'idle-stopped']);
+    expect(events).toEqual([{ kind: 'idle-warning', idleSince: MIN, stopAt: 4 * MIN, at: 3 * MIN }, { kind: 'idle-stopping', idleSince: MIN }, { kind: 'idle-stopped' }]);
   });
 });
 
