@@ -4,6 +4,8 @@
  * endpoint over HTTPS, trusted through NODE_EXTRA_CA_CERTS, with the `az` stand-in on PATH.
  */
 import { request } from 'node:https';
+import { ComputeManagementClient } from '@azure/arm-compute';
+import { AzureCliCredential } from '@azure/identity';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CloudMachine, MachineState } from '../../main/cloud/provider';
 import { createAzureProvider, listAzureSubscriptions } from '../../main/cloud/azure';
@@ -252,6 +254,20 @@ describe('Azure failures, classified', () => {
     // Nothing keeps polling after the abort: one more (unrelated) call is the only new request.
     await provider(stand).getMachine('course-rg/slow');
     expect(stand.arm.requests.length).toBe(count + 3);
+  });
+
+  it('the endpoint also answers VirtualMachines_List, _InstanceView and _PowerOff the way the SDK expects', async () => {
+    const stand = await standIn();
+    const compute = new ComputeManagementClient(new AzureCliCredential(), stand.subscriptionId, { endpoint: stand.arm.url });
+    const inGroup: string[] = [];
+    for await (const vm of compute.virtualMachines.list('course-rg')) inGroup.push(vm.name ?? '');
+    expect(inGroup).toEqual(['dsvm-01', 'hub', 'student-01', 'student-02']);
+    const view = await compute.virtualMachines.instanceView('course-rg', 'dsvm-01');
+    expect(view.statuses?.map((status) => status.code)).toEqual(['ProvisioningState/succeeded', 'PowerState/running']);
+    await compute.virtualMachines.powerOff('course-rg', 'dsvm-01', { updateIntervalInMs: 1 });
+    expect(stand.arm.vm('course-rg/dsvm-01').power).toBe('stopped');
+    // A plain power-off keeps the VM allocated: Porthole's own stop never does this.
+    expect((await provider(stand).getMachine('course-rg/dsvm-01')).state).toBe('stopped');
   });
 
   it('the endpoint refuses a request without or with an unknown api-version, as ARM does', async () => {
