@@ -5,6 +5,7 @@ import { forwardCommand } from './cli/forward-command';
 import { notebookCommand } from './cli/notebook-command';
 import { hostsCommand } from './cli/hosts-command';
 import { keysCommand } from './cli/keys-command';
+import { upCommand } from './cli/up-command';
 import { awsCommand } from './cli/aws-command';
 import { openKeyStore, openProfileStore, openVault } from './cli/stores';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .version(process.env['npm_package_version'] ?? '0.1.0')
     .addCommand(forwardCommand())
     .addCommand(notebookCommand())
+    .addCommand(upCommand())
     .addCommand(hostsCommand({ openProfileStore }))
     .addCommand(keysCommand({ openKeyStore }))
     .addCommand(awsCommand({ openVault }))

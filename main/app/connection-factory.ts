@@ -9,6 +9,7 @@ import { homedir, userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import type { KeyStore } from '../keys';
 import type { Profile } from '../profiles';
+import type { ResolvedAddress } from '../session/cloud-link';
 import { PortholeError } from '../shared/errors';
 import { defaultAgent, type Identity } from '../ssh/auth';
 import { SshConnection, type ConnectionPrompter } from '../ssh/connection';
@@ -31,11 +32,16 @@ export function defaultUser(): string {
   }
 }
 
-export async function connectionForProfile(profile: Profile, prompter: ConnectionPrompter, deps: ConnectionDeps): Promise<SshConnection> {
+/** `resolved`: where a cloud host is right now (a fixed host needs none). */
+export async function connectionForProfile(profile: Profile, prompter: ConnectionPrompter, deps: ConnectionDeps, resolved?: ResolvedAddress): Promise<SshConnection> {
   const username = profile.user ?? defaultUser();
   const useAgent = profile.key === undefined || profile.key.kind === 'agent';
+  const host = resolved?.host ?? profile.host;
+  if (host === undefined) {
+    throw new PortholeError({ code: 'cloud.address-unresolved', message: `"${profile.name}" is a cloud VM and its current address is not known yet.`, hint: 'Launch it: Porthole starts the VM if needed and asks the cloud for its address.', retryable: true });
+  }
   return new SshConnection({
-    target: { host: profile.host, port: profile.port, username },
+    target: { host, port: profile.port, username, ...(resolved?.hostKeyAlias === undefined ? {} : { hostKeyAlias: resolved.hostKeyAlias }) },
     jumps: profile.jumpHosts.map((hop) => ({ host: hop.host, port: hop.port, username: hop.user ?? username })),
     identities: await identitiesFor(profile, prompter, deps),
     agent: useAgent ? defaultAgent() : null,

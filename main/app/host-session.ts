@@ -6,21 +6,26 @@
  * main. A retry builds a fresh session from the current profile, so a fix the user made
  * (an edited host, a newly installed key) is picked up.
  */
+import type { CloudProvider } from '../cloud/provider';
 import type { ForwardStatusView, SessionStateView, SessionView } from '../ipc/contract';
-import type { Profile } from '../profiles';
+import type { CloudLink, Profile } from '../profiles';
+import type { ResolvedAddress } from '../session/cloud-link';
+import type { IdleEvent } from '../session/idle-watcher';
 import { PortholeError, toErrorInfo, type PortholeErrorInfo } from '../shared/errors';
 import { NotebookSession } from '../session/notebook-session';
 import type { SessionState } from '../session/notebook-session-state';
 import type { SshConnection } from '../ssh/connection';
 import { listRunningServers } from '../jupyter/launcher';
 import { ForwardSet } from '../tunnels/forward-set';
+import { CloudHost, type IdleWatchTiming } from './cloud-host';
 import { promptTimedOut } from './prompt-broker';
 import type { HostPrompter } from './host-prompter';
 import { forwardsStateView, leftRunningView, notebookStateView, type SessionExtras } from './views';
 
 export interface HostSessionDeps {
   readonly prompter: HostPrompter;
-  readonly connect: (profile: Profile) => Promise<SshConnection>;
+  /** `resolved`: where a cloud host's VM is now (the bring-up's answer). */
+  readonly connect: (profile: Profile, resolved?: ResolvedAddress) => Promise<SshConnection>;
   /** The notebook password of a password-mode host, from the vault. */
   readonly notebookPassword: (profile: Profile) => Promise<string | null>;
   readonly onChange: () => void;
@@ -28,9 +33,19 @@ export interface HostSessionDeps {
   /** Which prompt (if any) waits on the user for this host. */
   readonly openPromptId: () => string | null;
   readonly now?: () => number;
+  /** Cloud hosts: the provider of the host's account; without it a cloud host cannot start. */
+  readonly cloudProvider?: (link: CloudLink) => Promise<CloudProvider>;
+  /** Cloud hosts: idle warnings and stops, for notifications. */
+  readonly onIdleEvent?: (event: IdleEvent) => void;
+  /** Cloud hosts: keeps the address the VM was reached at, for the host list. */
+  readonly rememberAddress?: (address: string) => Promise<void>;
+  /** Idle auto-stop's pace and clock (tests drive both). */
+  readonly idleWatch?: IdleWatchTiming;
 }
 
 type Engine =
+  /** A cloud host's VM on its way up (CloudHost has the details). */
+  | { readonly kind: 'bringing-up' }
   | { readonly kind: 'preparing' }
   | { readonly kind: 'notebook'; readonly connection: SshConnection; readonly session: NotebookSession }
   | { readonly kind: 'forwards'; readonly connection: SshConnection; forwards: ForwardSet | null }
@@ -49,6 +64,10 @@ export class HostSession {
   /** Resolves with the first ready (true) or the first failure/stop (false). */
   readonly firstReady: Promise<boolean>;
   private settleFirst: (ready: boolean) => void = () => undefined;
+  /** The cloud side of a cloud host; null for a host with a fixed address. */
+  private readonly cloud: CloudHost | null;
+  /** Cancels the VM bring-up when the session is stopped before SSH started. */
+  private readonly cancelBringUp = new AbortController();
 
   constructor(
     readonly profile: Profile,
@@ -58,17 +77,39 @@ export class HostSession {
     this.now = deps.now ?? Date.now;
     this.startedAt = this.now();
     this.firstReady = new Promise((resolve) => (this.settleFirst = resolve));
+    this.cloud = profile.cloud === undefined ? null : this.cloudHost({ ...profile, cloud: profile.cloud });
+    if (this.cloud !== null) this.engine = { kind: 'bringing-up' };
+  }
+
+  private cloudHost(profile: Profile & { readonly cloud: CloudLink }): CloudHost {
+    const { cloudProvider, onIdleEvent, rememberAddress, idleWatch } = this.deps;
+    return new CloudHost(profile, {
+      provider: cloudProvider ?? (() => Promise.reject(new PortholeError({ code: 'cloud.provider-unavailable', message: 'This Porthole cannot reach the cloud of this host.', retryable: false }))),
+      onChange: () => this.changed(),
+      log: this.deps.log,
+      now: this.now,
+      ...(onIdleEvent ? { onIdleEvent } : {}),
+      ...(rememberAddress ? { rememberAddress } : {}),
+      ...(idleWatch === undefined ? {} : { idleWatch }),
+    });
   }
 
   get name(): string {
     return this.profile.name;
   }
 
-  /** Builds the engine (which may already ask for a key passphrase) and starts it. */
+  /** Brings a cloud host's VM up, builds the engine (which may already ask for a key passphrase) and starts it. */
   async start(): Promise<void> {
     this.changed();
     try {
-      const connection = await this.deps.connect(this.profile);
+      let resolved: ResolvedAddress | undefined;
+      if (this.cloud) {
+        resolved = await this.cloud.bringUpVm(this.cancelBringUp.signal);
+        if (this.stopped) return;
+        this.engine = { kind: 'preparing' };
+        this.changed();
+      }
+      const connection = await this.deps.connect(this.profile, resolved);
       if (this.stopped) {
         await connection.dispose();
         return;
@@ -111,6 +152,11 @@ export class HostSession {
     if (state.kind === 'ready') {
       this.settleFirst(true);
       if (previous.kind !== 'reconnecting') void this.openExtraForwards();
+      if (this.engine.kind === 'notebook') {
+        const session = this.engine.session;
+        // Idle auto-stop: Jupyter, not the VM, ends the session first (cleanly), then the VM stops.
+        this.cloud?.watchIdle(() => session.apiAccess(), () => this.stop({ stopServer: true, stopVm: false }));
+      }
     }
     if (state.kind === 'failed' || state.kind === 'closed') this.settleFirst(false);
     this.changed();
@@ -169,12 +215,14 @@ export class HostSession {
   view(): SessionView {
     const state = this.stateView();
     this.logTransition(state);
-    return { host: this.profile.name, mode: this.mode, state, startedAt: this.startedAt, startedServer: this.startedServer() };
+    return { host: this.profile.name, mode: this.mode, state, startedAt: this.startedAt, startedServer: this.startedServer(), cloud: this.cloud?.view() ?? null };
   }
 
   private stateView(): SessionStateView {
     const extras: SessionExtras = { retryAt: this.retryAt, promptId: this.deps.openPromptId(), forwards: this.forwardStatus(), leftRunning: null };
     switch (this.engine.kind) {
+      case 'bringing-up':
+        return this.cloud?.stateView() ?? { kind: 'connecting', attempt: 1 };
       case 'preparing':
         return extras.promptId ? { kind: 'awaiting-user', promptId: extras.promptId } : { kind: 'connecting', attempt: 1 };
       case 'failed-early':
@@ -256,12 +304,17 @@ export class HostSession {
     return servers.map((server) => ({ pid: server.pid, port: server.port, rootDir: server.rootDir, version: server.version, kind: server.kind }));
   }
 
-  stop(options: { readonly stopServer?: boolean } = {}): Promise<void> {
+  /**
+   * Disconnects. A cloud host's VM is stopped too when the host says so (stopVmOnDisconnect),
+   * or when `stopVm` overrides that either way.
+   */
+  stop(options: { readonly stopServer?: boolean; readonly stopVm?: boolean } = {}): Promise<void> {
     this.stopped ??= (async () => {
       this.deps.prompter.cancelOpenQuestions();
+      this.cancelBringUp.abort();
       await this.extraForwards?.close();
       const engine = this.engine;
-      if (engine.kind === 'preparing' || engine.kind === 'failed-early') this.engine = { kind: 'closed-early' };
+      if (engine.kind === 'bringing-up' || engine.kind === 'preparing' || engine.kind === 'failed-early') this.engine = { kind: 'closed-early' };
       if (engine.kind === 'notebook') await engine.session.stop(options);
       else if (engine.kind === 'forwards') {
         await engine.forwards?.close();
@@ -269,6 +322,7 @@ export class HostSession {
       }
       this.settleFirst(false);
       this.changed();
+      await this.cloud?.onSessionEnd(options.stopVm === undefined ? {} : { stopVm: options.stopVm });
     })();
     return this.stopped;
   }
@@ -289,6 +343,10 @@ export class HostSession {
 
 function describeForLog(state: SessionStateView): string {
   switch (state.kind) {
+    case 'starting-vm':
+      return state.machineState === null ? 'Asking the cloud about the VM' : `Starting the VM (it is ${state.machineState})`;
+    case 'waiting-for-ssh':
+      return `The VM runs; waiting for SSH at ${state.address}`;
     case 'connecting':
       return 'Connecting';
     case 'awaiting-user':

@@ -4,7 +4,8 @@
  * snapshot so an unchanged (or merely re-sent) snapshot never notifies twice. Whether to
  * show them at all (the setting, a focused window) is the shell's call.
  */
-import type { SessionStateView, SessionView } from '../ipc/contract';
+import type { NoticeView, SessionStateView, SessionView } from '../ipc/contract';
+import type { IdleEvent } from '../session/idle-watcher';
 
 export interface SessionNotification {
   readonly title: string;
@@ -41,6 +42,27 @@ function transition(previous: SessionStateView | null, session: SessionView): Se
     case 'failed':
       return { host, title: `${host} failed`, body: state.error.hint ? `${state.error.message} ${state.error.hint}` : state.error.message };
     default:
+      return null;
+  }
+}
+
+/**
+ * What idle auto-stop tells the user: the warning (its `stopAt` drives a count-down where
+ * the shell can show one), the all-clear, and the outcome. null: nothing worth a notice.
+ */
+export function idleNotice(host: string, event: IdleEvent): Omit<NoticeView, 'id'> | null {
+  switch (event.kind) {
+    case 'idle-warning': {
+      const minutes = Math.max(1, Math.round((event.stopAt - event.at) / 60_000));
+      return { level: 'warning', host, title: `${host} will be stopped in ${minutes} minute${minutes === 1 ? '' : 's'}`, body: 'Jupyter on this VM has been idle. Run something (or open the notebook) to keep it; otherwise Porthole disconnects and stops the VM so it stops costing money.' };
+    }
+    case 'idle-cancelled':
+      return { level: 'info', host, title: `${host} stays on`, body: 'Jupyter is in use again; the idle stop is off.' };
+    case 'idle-stopped':
+      return { level: 'info', host, title: `${host} was stopped`, body: 'Jupyter was idle, so Porthole disconnected and asked the cloud to stop the VM. Launch it again when you need it.' };
+    case 'idle-stop-failed':
+      return { level: 'error', host, title: `${host} could not be stopped`, body: `${event.error.message} The VM keeps running (and costing money) until you stop it in the cloud console.` };
+    case 'idle-stopping':
       return null;
   }
 }

@@ -10,7 +10,9 @@ import { readFile } from 'node:fs/promises';
 import type { CommandHandlers } from '../ipc/dispatch';
 import type { EventName, EventPayload, HostView, ImportPreviewView, NoticeView, SessionView } from '../ipc/contract';
 import { generateKey, importKey, inspectKey, KeyStore, installPublicKey, type KeySource } from '../keys';
-import { importSshConfig, parsePuttyReg, readPuttySessionsLive, validateProfile, ProfileStore, type ImportResult, type Profile } from '../profiles';
+import { createProvider, type CloudProvider } from '../cloud';
+import { importSshConfig, parsePuttyReg, readPuttySessionsLive, validateProfile, ProfileStore, type CloudLink, type ImportResult, type Profile } from '../profiles';
+import { accountOf, type ResolvedAddress } from '../session/cloud-link';
 import { Vault } from '../secrets';
 import type { KeychainBackend } from '../secrets/types';
 import { PortholeError, toErrorInfo } from '../shared/errors';
@@ -24,6 +26,7 @@ import { connectionForProfile } from './connection-factory';
 import type { DesktopPort } from './desktop-port';
 import { HostPrompter } from './host-prompter';
 import { HostSession } from './host-session';
+import { cloudSessionDeps, type IdleWatchTiming } from './cloud-host';
 import { LogBuffer } from './log-buffer';
 import { PromptBroker } from './prompt-broker';
 import { SettingsStore } from './settings-store';
@@ -40,6 +43,10 @@ export interface DesktopServiceOptions {
   readonly home?: string;
   /** The OS keychain (default: the real one); tests pass their own Secret Service session's. */
   readonly keychain?: KeychainBackend;
+  /** Builds a cloud host's provider (default: createProvider for the link's account, with the vault). */
+  readonly cloudProvider?: (link: CloudLink) => Promise<CloudProvider>;
+  /** Idle auto-stop's pace and clock (default: every 30 s, the real clock); tests drive both. */
+  readonly idleWatch?: IdleWatchTiming;
 }
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -157,7 +164,7 @@ export class DesktopService {
       'app:get-info': () => ({ ...this.options.appInfo }),
 
       'hosts:list': () => this.hosts(),
-      'hosts:save': ({ originalName, host, notebookPassword }) => this.saveHost(originalName, profileInputOf(host), notebookPassword),
+      'hosts:save': ({ originalName, host, notebookPassword }) => this.saveHost(originalName, profileInputOf(host, originalName === null ? undefined : this.profiles.get(originalName)), notebookPassword),
       'hosts:remove': async ({ name }) => {
         const profile = this.requireProfile(name);
         await this.sessionsByHost.get(profile.name)?.stop();
@@ -413,13 +420,22 @@ export class DesktopService {
     return new HostPrompter({ host, broker: this.broker, secrets: () => this.vaultOrNull(), timeoutMs: () => this.settings.get().promptTimeoutSeconds * 1000 });
   }
 
-  private connect(profile: Profile, prompter: HostPrompter): Promise<SshConnection> {
-    return connectionForProfile(profile, prompter, {
-      hostKeys: this.hostKeys,
-      keepaliveSeconds: this.settings.get().keepaliveSeconds,
-      keyStore: () => this.keyStore(),
-      ...(this.options.home !== undefined ? { home: this.options.home } : {}),
-    });
+  private connect(profile: Profile, prompter: HostPrompter, resolved?: ResolvedAddress): Promise<SshConnection> {
+    return connectionForProfile(
+      profile,
+      prompter,
+      {
+        hostKeys: this.hostKeys,
+        keepaliveSeconds: this.settings.get().keepaliveSeconds,
+        keyStore: () => this.keyStore(),
+        ...(this.options.home !== undefined ? { home: this.options.home } : {}),
+      },
+      resolved,
+    );
+  }
+
+  private cloudProvider(link: CloudLink): Promise<CloudProvider> {
+    return this.options.cloudProvider?.(link) ?? createProvider(accountOf(link), { vault: () => this.vault() });
   }
 
   private async launch(name: string, mode: 'notebook' | 'forwards', openBrowser: boolean): Promise<null> {
@@ -430,12 +446,20 @@ export class DesktopService {
         if (mode === 'notebook' && openBrowser && existing.browserUrl() !== null) await this.openInBrowser(existing);
         return null;
       }
-      await existing.stop();
+      // Switching between notebook and forwards is no disconnect: the VM stays up.
+      await existing.stop({ stopVm: false });
     }
     const prompter = this.prompterFor(profile.name);
     const session: HostSession = new HostSession(profile, mode, {
       prompter,
-      connect: (p) => this.connect(p, prompter),
+      connect: (p, resolved) => this.connect(p, prompter, resolved),
+      ...cloudSessionDeps(profile, {
+        provider: (link) => this.cloudProvider(link),
+        profiles: this.profiles,
+        hostsChanged: () => this.emitHosts(),
+        notice: (notice) => this.notice(notice.level, notice.title, notice.body, profile.name),
+      }),
+      ...(this.options.idleWatch ? { idleWatch: this.options.idleWatch } : {}),
       notebookPassword: async (p) => (await (await this.vaultOrNull())?.get(notebookPasswordId({ profileName: p.name })))?.toString('utf8') ?? null,
       onChange: () => this.emitSessions(),
       log: (level, message) => this.log(level, profile.name, message),

@@ -52,6 +52,8 @@ function activityOf(state: SessionStateView): Activity {
   switch (state.kind) {
     case 'closed':
       return 'none';
+    case 'starting-vm':
+    case 'waiting-for-ssh':
     case 'connecting':
     case 'awaiting-user':
     case 'starting-jupyter':
@@ -97,6 +99,10 @@ function tooltipFor(state: TrayState, sessions: readonly SessionView[]): string 
 /** The host's line in the menu, in the words the window uses. */
 function statusOf(state: SessionStateView): string {
   switch (state.kind) {
+    case 'starting-vm':
+      return state.machineState === 'stopping' || state.machineState === 'deallocating' ? 'waiting for the VM to stop' : 'starting the VM';
+    case 'waiting-for-ssh':
+      return 'waiting for the VM';
     case 'connecting':
       return state.attempt > 1 ? `connecting (attempt ${state.attempt})` : 'connecting';
     case 'awaiting-user':
@@ -132,6 +138,8 @@ function hostSubmenu(host: HostView, session: SessionView | null): TrayItem {
     items.push(launch, connect);
   } else {
     switch (state.kind) {
+      case 'starting-vm':
+      case 'waiting-for-ssh':
       case 'connecting':
       case 'starting-jupyter':
       case 'reconnecting':

@@ -3,6 +3,7 @@
  * so each mapping is unit-tested. Nothing here may pass on a token or a password.
  */
 import type {
+  CloudLinkView,
   ForwardStatusView,
   HostInput,
   HostView,
@@ -12,7 +13,7 @@ import type {
   SessionStateView,
 } from '../ipc/contract';
 import type { KeyStoreEntry } from '../keys';
-import type { Profile, ProfileInput } from '../profiles';
+import type { CloudLink, CloudLinkInput, Profile, ProfileInput } from '../profiles';
 import type { NotebookInfo, SessionState } from '../session/notebook-session-state';
 import type { LeftRunning } from '../session/notebook-session';
 import type { ConnectionState } from '../ssh/connection-state';
@@ -21,7 +22,7 @@ export function hostView(profile: Profile, passwordSaved: boolean): HostView {
   const { jupyter } = profile;
   return {
     name: profile.name,
-    host: profile.host,
+    host: profile.host ?? profile.cloud?.lastSeenAddress ?? '',
     port: profile.port,
     user: profile.user ?? null,
     key: profile.key ?? null,
@@ -36,19 +37,31 @@ export function hostView(profile: Profile, passwordSaved: boolean): HostView {
       stopOnDisconnect: jupyter.stopOnDisconnect,
       passwordSaved,
     },
+    cloud: profile.cloud === undefined ? null : cloudLinkView(profile.cloud),
   };
+}
+
+export function cloudLinkView(link: CloudLink): CloudLinkView {
+  const safety = { stopVmOnDisconnect: link.stopVmOnDisconnect, idleStopMinutes: link.idleStopMinutes ?? null };
+  return link.provider === 'aws'
+    ? { provider: 'aws', instanceId: link.instanceId, region: link.region, profile: link.profile ?? null, vaultCredential: link.vaultCredential ?? null, ...safety }
+    : { provider: 'azure', subscriptionId: link.subscriptionId, resourceGroup: link.resourceGroup, vmName: link.vmName, tenantId: link.tenantId ?? null, ...safety };
 }
 
 /**
  * The editor's fields as a whole profile: every field is written out, so saving over an
  * existing host also clears what the user emptied. Empty optional text means "not set".
+ * A cloud link left out keeps `existing`'s, with its last seen address (an editor that
+ * does not show the link must not drop it).
  */
-export function profileInputOf(input: HostInput): ProfileInput {
+export function profileInputOf(input: HostInput, existing?: Profile): ProfileInput {
   const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
   const jupyter = input.jupyter ?? {};
+  const cloud: CloudLinkInput | undefined = input.cloud === undefined ? existing?.cloud : input.cloud === null ? undefined : cloudLinkInputOf(input.cloud, existing?.cloud);
   return {
     name: input.name.trim(),
-    host: input.host.trim(),
+    // A cloud host's address comes from the cloud; what the editor shows there is only the last one seen.
+    host: cloud === undefined ? input.host.trim() : undefined,
     port: input.port ?? 22,
     user: blank(input.user),
     key: input.key,
@@ -62,7 +75,20 @@ export function profileInputOf(input: HostInput): ProfileInput {
       localPort: jupyter.localPort,
       stopOnDisconnect: jupyter.stopOnDisconnect ?? false,
     },
+    cloud,
   };
+}
+
+/** The editor's link as the profile stores it; the same machine keeps its last seen address. */
+function cloudLinkInputOf(link: NonNullable<HostInput['cloud']>, existing: CloudLink | undefined): CloudLinkInput {
+  const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+  const safety = { stopVmOnDisconnect: link.stopVmOnDisconnect ?? false, idleStopMinutes: link.idleStopMinutes ?? undefined };
+  if (link.provider === 'aws') {
+    const same = existing?.provider === 'aws' && existing.instanceId === link.instanceId.trim();
+    return { provider: 'aws', instanceId: link.instanceId.trim(), region: link.region.trim(), profile: blank(link.profile), vaultCredential: blank(link.vaultCredential), ...safety, lastSeenAddress: same ? existing.lastSeenAddress : undefined };
+  }
+  const same = existing?.provider === 'azure' && existing.resourceGroup === link.resourceGroup.trim() && existing.vmName === link.vmName.trim();
+  return { provider: 'azure', subscriptionId: link.subscriptionId.trim(), resourceGroup: link.resourceGroup.trim(), vmName: link.vmName.trim(), tenantId: blank(link.tenantId), ...safety, lastSeenAddress: same ? existing.lastSeenAddress : undefined };
 }
 
 export function keyView(entry: KeyStoreEntry): KeyView {

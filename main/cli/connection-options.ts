@@ -9,6 +9,8 @@ import { PortholeError } from '../shared/errors';
 import { defaultAgent, type AuthPrompter, type Identity } from '../ssh/auth';
 import { SshConnection, type SshEndpoint } from '../ssh/connection';
 import type { Profile } from '../profiles';
+import type { ResolvedAddress } from '../session/cloud-link';
+import { currentCloudAddress, isCloudProfile, type CloudProfile } from './cloud-target';
 import { openKeyStore, openProfileStore } from './stores';
 import { defaultKnownHostsFiles, HostKeyStore } from '../ssh/host-keys';
 import { parseDestination, parseJumpList } from './destination';
@@ -56,12 +58,18 @@ export interface ResolvedTarget {
 
 /**
  * `user@host[:port]`, or the name of a saved host profile (its host, port, user and jump
- * hosts; flags on the command line win).
+ * hosts; flags on the command line win). A cloud host is where `cloudAddress` says: by
+ * default where its machine runs now (it is not started; `porthole up` does that).
  */
-export async function resolveTarget(destination: string, options: Pick<ConnectionCliOptions, 'jump'>): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  destination: string,
+  options: Pick<ConnectionCliOptions, 'jump'>,
+  cloudAddress: (profile: CloudProfile) => Promise<ResolvedAddress> = currentCloudAddress,
+): Promise<ResolvedTarget> {
   const profile = destination.includes('@') ? null : ((await openProfileStore().catch(() => null))?.get(destination) ?? null);
   const localUser = parseDestination('x').username;
-  const target = profile ? { host: profile.host, port: profile.port, username: profile.user ?? localUser } : parseDestination(destination);
+  const at: ResolvedAddress | null = isCloudProfile(profile) ? await cloudAddress(profile) : profile?.host !== undefined ? { host: profile.host } : null;
+  const target: SshEndpoint = profile && at ? { ...at, port: profile.port, username: profile.user ?? localUser } : parseDestination(destination);
   const jumps = options.jump
     ? parseJumpList(options.jump, target.username)
     : (profile?.jumpHosts ?? []).map((hop) => ({ host: hop.host, port: hop.port, username: hop.user ?? target.username }));

@@ -17,10 +17,12 @@ import {
   type ImportResult,
   type JumpHost,
   type KeyRef,
+  type CloudLinkInput,
   type Profile,
   type ProfileInput,
   type ProfileStore,
 } from '../profiles';
+import { describeLink } from '../session/cloud-link';
 import { formatForward, parseDynamicForward, parseLocalForward, parseRemoteForward } from '../tunnels/forward-spec';
 import { runReported, type Reporter } from './reporter';
 
@@ -33,7 +35,16 @@ export interface HostsCommandDeps {
 }
 
 interface AddOptions {
-  host: string;
+  host?: string;
+  aws?: string;
+  region?: string;
+  profile?: string;
+  vaultCredential?: string;
+  azure?: string;
+  subscription?: string;
+  tenant?: string;
+  stopVmOnDisconnect?: boolean;
+  idleStop?: string;
   user?: string;
   port?: string;
   key?: string;
@@ -70,7 +81,16 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .command('add')
     .description('Save a host profile.')
     .argument('<name>', 'a name for the host, e.g. gpu-box (unique, any case)')
-    .requiredOption('--host <host>', 'host name or IP address of the VM')
+    .addOption(new Option('--host <host>', 'host name or IP address of the VM').conflicts(['aws', 'azure']))
+    .addOption(new Option('--aws <instance-id>', 'a cloud host: this EC2 instance (its address is asked at every connect)').conflicts(['azure']))
+    .option('--region <region>', 'with --aws: the instance\'s region, e.g. eu-central-1')
+    .addOption(new Option('--profile <name>', 'with --aws: the AWS CLI profile to use (default: the AWS CLI\'s default chain)').conflicts(['vaultCredential']))
+    .option('--vault-credential <name>', 'with --aws: access keys kept in Porthole\'s vault under this name')
+    .option('--azure <group/vm>', 'a cloud host: this Azure VM, as RESOURCE-GROUP/VM-NAME')
+    .option('--subscription <id>', 'with --azure: the subscription id of the VM')
+    .option('--tenant <id>', 'with --azure: the tenant (directory) id, when your login has several')
+    .option('--stop-vm-on-disconnect', 'a cloud host: stop (AWS) or deallocate (Azure) the VM when Porthole disconnects')
+    .option('--idle-stop <minutes>', 'a cloud host: stop the VM after this many minutes without Jupyter activity (5-1440)')
     .option('--user <user>', 'login user, e.g. ubuntu or azureuser')
     .option('--port <port>', 'SSH port (default 22)')
     .addOption(new Option('--key <name>', "log in with this key from Porthole's vault").conflicts(['identity', 'agent']))
@@ -110,7 +130,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
           return;
         }
         if (profiles.length === 0) {
-          reporter.say('No saved hosts yet. Add one with: porthole hosts add NAME --host HOST --user USER');
+          reporter.say('No saved hosts yet. Add one with: porthole hosts add NAME --host HOST --user USER (or --aws INSTANCE-ID --region REGION for an EC2 instance)');
           return;
         }
         process.stdout.write(formatList(profiles));
@@ -213,9 +233,13 @@ function profileFromOptions(name: string, options: AddOptions): ProfileInput {
     options.key !== undefined ? { kind: 'vault', name: options.key } : options.identity !== undefined ? { kind: 'path', path: resolve(options.identity) } : options.agent ? { kind: 'agent' } : undefined;
   const env = options.conda !== undefined ? { kind: 'conda' as const, name: options.conda } : options.python !== undefined ? { kind: 'python' as const, path: options.python } : undefined;
   const localPort = options.localPort === undefined ? undefined : portOption('--local-port', options.localPort);
+  const cloud = cloudOption(options);
+  if (cloud === undefined && options.host === undefined) {
+    throw new PortholeError({ code: 'profiles.invalid', message: 'Say where the host is: --host HOST, or --aws INSTANCE-ID / --azure GROUP/VM for a cloud VM.', hint: 'For example: porthole hosts add gpu --host 203.0.113.7 --user ubuntu, or porthole hosts add gpu --aws i-0123456789abcdef0 --region eu-central-1.', retryable: false });
+  }
   return {
     name,
-    host: options.host,
+    ...(cloud === undefined ? { host: options.host } : { cloud }),
     ...(options.port === undefined ? {} : { port: portOption('--port', options.port) }),
     ...(options.user === undefined ? {} : { user: options.user }),
     ...(key === undefined ? {} : { key }),
@@ -230,6 +254,50 @@ function profileFromOptions(name: string, options: AddOptions): ProfileInput {
       ...(options.stopOnDisconnect ? { stopOnDisconnect: true } : {}),
     },
   };
+}
+
+/** --aws / --azure and their companions -> a cloud link; a companion without its cloud is an error. */
+function cloudOption(options: AddOptions): CloudLinkInput | undefined {
+  const misplaced = (flags: [string, unknown][], cloud: string) => {
+    const given = flags.filter(([, value]) => value !== undefined).map(([flag]) => flag);
+    if (given.length > 0) throw new PortholeError({ code: 'profiles.invalid', message: `${given.join(', ')} ${given.length === 1 ? 'belongs' : 'belong'} to ${cloud}.`, hint: `Add ${cloud} to link the host to that cloud VM, or leave ${given.length === 1 ? 'it' : 'them'} out.`, retryable: false });
+  };
+  const awsOnly: [string, unknown][] = [['--region', options.region], ['--profile', options.profile], ['--vault-credential', options.vaultCredential]];
+  const azureOnly: [string, unknown][] = [['--subscription', options.subscription], ['--tenant', options.tenant]];
+  const safetyFlags: [string, unknown][] = [['--stop-vm-on-disconnect', options.stopVmOnDisconnect], ['--idle-stop', options.idleStop]];
+  if (options.aws === undefined) misplaced(awsOnly, '--aws');
+  if (options.azure === undefined) misplaced(azureOnly, '--azure');
+  if (options.aws === undefined && options.azure === undefined) {
+    misplaced(safetyFlags, 'a cloud host (--aws or --azure)');
+    return undefined;
+  }
+  const safety = {
+    ...(options.stopVmOnDisconnect ? { stopVmOnDisconnect: true } : {}),
+    ...(options.idleStop === undefined ? {} : { idleStopMinutes: minutesOption(options.idleStop) }),
+  };
+  if (options.aws !== undefined) {
+    if (options.region === undefined) throw new PortholeError({ code: 'profiles.invalid', message: '--aws needs --region: EC2 instance ids are per region.', hint: 'Add the region the instance runs in, e.g. --region eu-central-1.', retryable: false });
+    return {
+      provider: 'aws',
+      instanceId: options.aws,
+      region: options.region,
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(options.vaultCredential === undefined ? {} : { vaultCredential: options.vaultCredential }),
+      ...safety,
+    };
+  }
+  const [resourceGroup, vmName, ...rest] = (options.azure ?? '').split('/');
+  if (resourceGroup === undefined || vmName === undefined || rest.length > 0 || resourceGroup === '' || vmName === '') {
+    throw new PortholeError({ code: 'profiles.invalid', message: `--azure "${options.azure ?? ''}" is not RESOURCE-GROUP/VM-NAME.`, hint: 'Write the resource group and the VM name with a slash, e.g. --azure seminar/vm3.', retryable: false });
+  }
+  if (options.subscription === undefined) throw new PortholeError({ code: 'profiles.invalid', message: '--azure needs --subscription: resource groups are per subscription.', hint: 'Add the subscription id (az account show --query id).', retryable: false });
+  return { provider: 'azure', subscriptionId: options.subscription, resourceGroup, vmName, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }), ...safety };
+}
+
+function minutesOption(text: string): number {
+  const minutes = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (minutes >= 5 && minutes <= 1440) return minutes;
+  throw new PortholeError({ code: 'profiles.invalid', message: `--idle-stop "${text}" is not a number of minutes from 5 to 1440.`, hint: 'Give whole minutes, e.g. --idle-stop 60.', retryable: false });
 }
 
 function portOption(flag: string, text: string): number {
@@ -252,7 +320,8 @@ function jumpOption(text: string): JumpHost[] {
 // Human output
 
 function destination(profile: Profile): string {
-  const host = profile.host.includes(':') ? `[${profile.host}]` : profile.host;
+  if (profile.cloud !== undefined) return `${profile.user === undefined ? '' : `${profile.user}@`}${describeLink(profile.cloud)}${profile.port === 22 ? '' : `, port ${profile.port}`}`;
+  const host = profile.host === undefined ? '' : profile.host.includes(':') ? `[${profile.host}]` : profile.host;
   return `${profile.user === undefined ? '' : `${profile.user}@`}${host}${profile.port === 22 ? '' : `:${profile.port}`}`;
 }
 
@@ -262,6 +331,8 @@ function formatList(profiles: readonly Profile[]): string {
     .map((profile) => {
       const details = [
         ...(profile.jumpHosts.length === 0 ? [] : [`via ${profile.jumpHosts.map((hop) => `${hop.user === undefined ? '' : `${hop.user}@`}${hop.host}${hop.port === 22 ? '' : `:${hop.port}`}`).join(',')}`]),
+        ...(profile.cloud?.stopVmOnDisconnect ? ['stops the VM on disconnect'] : []),
+        ...(profile.cloud?.idleStopMinutes === undefined ? [] : [`stops the VM after ${profile.cloud.idleStopMinutes} idle minutes`]),
         ...(profile.key === undefined ? [] : [profile.key.kind === 'vault' ? `key ${profile.key.name} (vault)` : profile.key.kind === 'path' ? `key ${profile.key.path}` : 'agent only']),
         ...profile.forwards.map((forward) => `${forward.kind === 'local' ? '-L' : forward.kind === 'remote' ? '-R' : '-D'} ${formatForward(forward)}`),
       ];

@@ -11,7 +11,7 @@ import { openVault } from './stores';
 import { openInBrowser } from './open-browser';
 import { createReporter, type Reporter } from './reporter';
 
-interface NotebookCommandOptions extends ConnectionCliOptions {
+export interface NotebookCommandOptions extends ConnectionCliOptions {
   localPort?: number;
   dir?: string;
   flavour?: 'lab' | 'notebook' | 'server' | 'auto';
@@ -25,7 +25,15 @@ interface NotebookCommandOptions extends ConnectionCliOptions {
 export function notebookCommand(): Command {
   const command = new Command('notebook')
     .description('Start Jupyter on the remote (or reuse the running one), forward it, and open it in your browser.')
-    .argument('<destination>', 'user@host[:port], or the name of a saved host')
+    .argument('<destination>', 'user@host[:port], or the name of a saved host');
+  return addNotebookOptions(command).action(async (destination: string, options: NotebookCommandOptions) => {
+    process.exitCode = await runNotebook(destination, options);
+  });
+}
+
+/** The notebook's options and the SSH ones, for every command that ends in a notebook (`notebook`, `up`). */
+export function addNotebookOptions(command: Command): Command {
+  command
     .addOption(new Option('--local-port <n>', 'local port to serve the notebook on (default: the remote port, or the next free one)').argParser(positiveInt))
     .option('--dir <remote-dir>', 'folder on the remote to open (default: your home folder)')
     .addOption(new Option('--flavour <flavour>', 'which Jupyter to run (default: auto, Lab if installed)').choices(['lab', 'notebook', 'server', 'auto']))
@@ -34,9 +42,7 @@ export function notebookCommand(): Command {
     .option('--password-stdin', 'password mode: read the notebook password from stdin instead of using a token', false)
     .option('--no-open', 'do not open the browser')
     .option('--stop-on-exit', 'stop the Jupyter server when this command ends (default: keep it running)');
-  return addConnectionOptions(command).action(async (destination: string, options: NotebookCommandOptions) => {
-    process.exitCode = await runNotebook(destination, options);
-  });
+  return addConnectionOptions(command);
 }
 
 /** Where a notebook password is kept in the vault: per saved host, or per user@host:port. */
@@ -81,9 +87,29 @@ async function readPasswordFromStdin(): Promise<string> {
 async function runNotebook(destination: string, options: NotebookCommandOptions): Promise<number> {
   const reporter = createReporter(options.json);
   const stop = stopSignal();
+  try {
+    return await notebookFlow(await resolveTarget(destination, options), options, reporter, stop);
+  } catch (error) {
+    reporter.error(toErrorInfo(error));
+    return 1;
+  }
+}
+
+export interface NotebookFlowHooks {
+  /** Every state of the notebook session, as it changes (`porthole up` prints them as phases). */
+  readonly onState?: (state: SessionState, previous: SessionState) => void;
+  /** Just before the browser is opened. */
+  readonly onOpenBrowser?: () => void;
+}
+
+/**
+ * Connect -> Jupyter -> forward -> ready line -> browser, then run until Ctrl-C / SIGTERM
+ * (or the session ends): the one notebook flow, for `notebook` and `up`. Returns the exit
+ * code; failures before ready are thrown (as PortholeErrors), after stopping what started.
+ */
+export async function notebookFlow(resolved: ResolvedTarget, options: NotebookCommandOptions, reporter: Reporter, stop: Promise<'SIGINT' | 'SIGTERM'>, hooks: NotebookFlowHooks = {}): Promise<number> {
   let session: NotebookSession | null = null;
   try {
-    const resolved = await resolveTarget(destination, options);
     const saved = resolved.profile?.jupyter;
     const password = await notebookPassword(options, resolved, reporter);
     const env: EnvChoice = options.condaEnv ? { kind: 'conda', name: options.condaEnv } : options.python ? { kind: 'python', path: options.python } : (saved?.env ?? { kind: 'auto' });
@@ -98,12 +124,16 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     });
     session = live;
     const ended = new Promise<{ code: number }>((resolve) => {
-      live.onStateChange((state, previous) => report(reporter, state, previous, resolve));
+      live.onStateChange((state, previous) => {
+        hooks.onState?.(state, previous);
+        report(reporter, state, previous, resolve);
+      });
     });
 
     const first = await Promise.race([live.start().then((notebook) => ({ notebook })), stop.then((signal) => ({ signal }))]);
     if ('signal' in first) {
       await live.stop();
+      reporter.emit({ event: 'stopped', signal: first.signal }, 'Stopped.');
       return 0;
     }
     const { notebook } = first;
@@ -117,6 +147,7 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     if (options.open) {
       const target = live.browserUrl();
       if (target) {
+        hooks.onOpenBrowser?.();
         const handoff = await prepareBrowserHandoff(target);
         openInBrowser(handoff.openTarget);
         void handoff.outcome.then((outcome) => reportHandoff(reporter, outcome));
@@ -131,9 +162,8 @@ async function runNotebook(destination: string, options: NotebookCommandOptions)
     }
     return outcome.code;
   } catch (error) {
-    reporter.error(toErrorInfo(error));
     await session?.stop();
-    return 1;
+    throw error;
   }
 }
 

@@ -23,8 +23,8 @@ export function terminalPrompter({ acceptNewHostKey, interactive, say, emit }: T
   return {
     confirmHostKey: async (prompt) => {
       if (acceptNewHostKey) {
-        const human = `Trusting new host key of ${prompt.server}: ${prompt.keyType} ${prompt.fingerprint}`;
-        if (emit) emit({ event: 'host-key-trusted', host: prompt.server, keyType: prompt.keyType, fingerprint: prompt.fingerprint }, human);
+        const human = `Trusting new host key of ${prompt.server}${prompt.hostKeyAlias === undefined ? '' : ` (kept for ${prompt.hostKeyAlias})`}: ${prompt.keyType} ${prompt.fingerprint}`;
+        if (emit) emit({ event: 'host-key-trusted', host: prompt.server, ...(prompt.hostKeyAlias === undefined ? {} : { hostKeyAlias: prompt.hostKeyAlias }), keyType: prompt.keyType, fingerprint: prompt.fingerprint }, human);
         else say(human);
       }
       return acceptNewHostKey;

@@ -49,6 +49,12 @@ const jupyterEnv = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('python'), path: text(4096) }).strict(),
 ]);
 
+const cloudSafety = { stopVmOnDisconnect: z.boolean().optional(), idleStopMinutes: z.number().int().min(0).max(100_000).nullable().optional() };
+const cloudLink = z.discriminatedUnion('provider', [
+  z.object({ provider: z.literal('aws'), instanceId: text(100), region: text(100), profile: text(200).optional(), vaultCredential: text(200).optional(), ...cloudSafety }).strict(),
+  z.object({ provider: z.literal('azure'), subscriptionId: text(100), resourceGroup: text(200), vmName: text(200), tenantId: text(100).optional(), ...cloudSafety }).strict(),
+]);
+
 const hostInput = z
   .object({
     name: text(200),
@@ -69,6 +75,7 @@ const hostInput = z
       })
       .strict()
       .optional(),
+    cloud: cloudLink.nullable().optional(),
   })
   .strict();
 

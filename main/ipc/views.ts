@@ -43,8 +43,57 @@ export interface JupyterOptionsView {
   readonly passwordSaved: boolean;
 }
 
+/** Cost-safety settings of a cloud-linked host. */
+export interface CloudSafetyView {
+  /** Stop (AWS) or deallocate (Azure) the VM when Porthole disconnects. */
+  readonly stopVmOnDisconnect: boolean;
+  /** Stop the VM after this many idle minutes (no kernel busy, no connection); null: never. */
+  readonly idleStopMinutes: number | null;
+}
+
+/** Which cloud machine a host is; its address comes from the cloud at every connect. */
+export type CloudLinkView =
+  | (CloudSafetyView & {
+      readonly provider: 'aws';
+      readonly instanceId: string;
+      readonly region: string;
+      /** An AWS CLI profile, or null for the default chain (environment, then `default`). */
+      readonly profile: string | null;
+      /** Access keys kept in Porthole's vault under this name, instead of a profile. */
+      readonly vaultCredential: string | null;
+    })
+  | (CloudSafetyView & {
+      readonly provider: 'azure';
+      readonly subscriptionId: string;
+      readonly resourceGroup: string;
+      readonly vmName: string;
+      readonly tenantId: string | null;
+    });
+
+/** What the editor sends for a cloud link (the same fields; optional ones may be left out). */
+export type CloudLinkInputView =
+  | {
+      readonly provider: 'aws';
+      readonly instanceId: string;
+      readonly region: string;
+      readonly profile?: string;
+      readonly vaultCredential?: string;
+      readonly stopVmOnDisconnect?: boolean;
+      readonly idleStopMinutes?: number | null;
+    }
+  | {
+      readonly provider: 'azure';
+      readonly subscriptionId: string;
+      readonly resourceGroup: string;
+      readonly vmName: string;
+      readonly tenantId?: string;
+      readonly stopVmOnDisconnect?: boolean;
+      readonly idleStopMinutes?: number | null;
+    };
+
 export interface HostView {
   readonly name: string;
+  /** The address to show: the host's own, or for a cloud host the one it had when last reached ('' before that). */
   readonly host: string;
   readonly port: number;
   readonly user: string | null;
@@ -52,6 +101,8 @@ export interface HostView {
   readonly jumpHosts: readonly JumpHostView[];
   readonly forwards: readonly ForwardView[];
   readonly jupyter: JupyterOptionsView;
+  /** Set for a host that is a cloud machine. */
+  readonly cloud: CloudLinkView | null;
 }
 
 /** What the host editor sends: the same fields, defaults left out where the user left them. */
@@ -71,6 +122,11 @@ export interface HostInput {
     readonly localPort?: number;
     readonly stopOnDisconnect?: boolean;
   };
+  /**
+   * The cloud link: a link saves the host as that cloud machine (`host` is then ignored);
+   * null makes it a plain host at `host`; left out, an existing host keeps the link it has.
+   */
+  readonly cloud?: CloudLinkInputView | null;
 }
 
 /** One entry an import (~/.ssh/config, PuTTY) would add, as the preview shows it. */
@@ -195,7 +251,18 @@ export type ErrorView = PortholeErrorInfo;
 
 export type SessionPhaseView = 'locating' | 'starting' | 'forwarding' | 'probing';
 
+/** A cloud machine's power state, in words both clouds share (see main/cloud/provider.ts). */
+export type MachineStateView = 'pending' | 'running' | 'stopping' | 'stopped' | 'deallocating' | 'deallocated' | 'terminating' | 'terminated' | 'unknown';
+
 export type SessionStateView =
+  /**
+   * A cloud host's VM on its way up: `machineState` as the cloud last said (null before the
+   * first answer; `stopping`/`deallocating` while Porthole waits for it to stop before
+   * starting it; `pending` once starting). `startedByPorthole`: Porthole asked it to start.
+   */
+  | { readonly kind: 'starting-vm'; readonly machineState: MachineStateView | null; readonly startedByPorthole: boolean }
+  /** The VM runs; Porthole waits until its SSH server greets at `address` (probe `attempt`, from 0). */
+  | { readonly kind: 'waiting-for-ssh'; readonly address: string; readonly attempt: number }
   | { readonly kind: 'connecting'; readonly attempt: number }
   | { readonly kind: 'awaiting-user'; readonly promptId: string | null }
   | { readonly kind: 'starting-jupyter'; readonly phase: SessionPhaseView; readonly reusing: boolean }
@@ -215,6 +282,53 @@ export interface LeftRunningView {
   readonly reason: 'kept' | 'unreachable';
 }
 
+/** The hourly price estimate from Porthole's bundled table (main/cloud/prices.ts). */
+export interface PriceView {
+  readonly usdPerHour: number;
+  /** The date of the list prices: show it with the figure ("estimate, prices of ..."). */
+  readonly asOf: string;
+}
+
+/**
+ * The cloud side of a cloud host's session: the machine as last seen, whether Porthole
+ * started it (for the quit and tray warnings), what it costs, and the cost-safety state.
+ */
+export interface CloudSessionView {
+  readonly provider: 'aws' | 'azure';
+  /** AWS `i-…`; Azure `resourceGroup/vmName`. */
+  readonly machineId: string;
+  /** Null until the cloud answered. */
+  readonly machine: {
+    readonly name: string;
+    readonly state: MachineStateView;
+    readonly instanceType: string;
+    readonly region: string;
+  } | null;
+  /** Where SSH went (or goes): the address the bring-up found. */
+  readonly address: string | null;
+  /** Porthole asked the cloud to start this VM in this session (it was stopped before). */
+  readonly startedByPorthole: boolean;
+  /** Since when the VM runs (the cloud's launch time, else when Porthole started it), epoch ms. */
+  readonly runningSince: number | null;
+  readonly price: PriceView | null;
+  /** Estimated USD since runningSince at `price`, as of this snapshot; null without both. */
+  readonly costSoFar: number | null;
+  /** Idle auto-stop, when the host has it and the notebook is ready. */
+  readonly idle: {
+    readonly afterMinutes: number;
+    /** Since when Jupyter reports no activity (null before the first answer). */
+    readonly idleSince: number | null;
+    /** Set while a warning is out: the VM stops then unless activity comes back. */
+    readonly stopAt: number | null;
+  } | null;
+  /** What became of Porthole stopping the VM (on disconnect, or idle). */
+  readonly vmStop:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'stopping'; readonly reason: 'disconnect' | 'idle' }
+    | { readonly kind: 'stopped'; readonly reason: 'disconnect' | 'idle' }
+    | { readonly kind: 'failed'; readonly reason: 'disconnect' | 'idle'; readonly error: ErrorView };
+}
+
 export interface SessionView {
   /** The saved host's name: one session per host. */
   readonly host: string;
@@ -224,6 +338,8 @@ export interface SessionView {
   readonly startedAt: number;
   /** Whether Porthole started (rather than reused) the Jupyter server of this session. */
   readonly startedServer: boolean;
+  /** Set for a cloud host. */
+  readonly cloud: CloudSessionView | null;
 }
 
 /** A Jupyter server running on a connected host, for the Notebooks screen. */

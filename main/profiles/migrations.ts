@@ -10,6 +10,10 @@
  *        had no preferred local port and no stop-on-disconnect.
  *  - v2: `key` is a tagged reference (`vault` | `path` | `agent`); Jupyter gains `localPort`
  *        and `stopOnDisconnect` (default false); every default is written out.
+ *  - v3: a cloud-linked host has no `host` (its address comes from the cloud at every
+ *        connect; the old one is kept as `cloud.lastSeenAddress`); the link is per provider
+ *        (AWS: instanceId + region, and a profile or vault credential; Azure: subscriptionId
+ *        + resourceGroup + vmName) and carries `stopVmOnDisconnect` and `idleStopMinutes`.
  */
 import { z } from 'zod';
 import { CURRENT_VERSION, describeIssues, profileSchema, profilesFileSchema, sameName, type Profile, type ProfilesFile } from './schema';
@@ -31,6 +35,35 @@ const v1Profile = z
 
 const v1File = z.object({ version: z.literal(1), profiles: z.array(v1Profile) });
 
+/** v2's cloud link: one flat shape for both clouds, next to a required `host`. */
+const v2CloudLink = z
+  .object({
+    provider: z.string(),
+    instanceId: z.string(),
+    region: z.string().optional(),
+    resourceGroup: z.string().optional(),
+    subscriptionId: z.string().optional(),
+  })
+  .loose();
+const v2Profile = z.object({ host: z.string(), cloud: v2CloudLink.optional() }).loose();
+const v2File = z.object({ version: z.literal(2), profiles: z.array(v2Profile) });
+
+/**
+ * A v2 link in v3's shape, or null when it lacks what v3 requires (an AWS region; an Azure
+ * subscription and resource group): the host then stays a plain host at its address, and
+ * the store keeps the v2 file aside, so the link is not lost.
+ */
+function v3Link(link: z.output<typeof v2CloudLink>, host: string): Record<string, unknown> | null {
+  const safety = { stopVmOnDisconnect: false, lastSeenAddress: host };
+  if (link.provider === 'aws' && link.region !== undefined) {
+    return { provider: 'aws', instanceId: link.instanceId, region: link.region, ...safety };
+  }
+  if (link.provider === 'azure' && link.subscriptionId !== undefined && link.resourceGroup !== undefined) {
+    return { provider: 'azure', subscriptionId: link.subscriptionId, resourceGroup: link.resourceGroup, vmName: link.instanceId, ...safety };
+  }
+  return null;
+}
+
 /** Step N takes a file of version N and returns one of version N + 1. */
 const STEPS: Readonly<Record<number, (file: unknown) => unknown>> = {
   1: (raw) => {
@@ -42,6 +75,16 @@ const STEPS: Readonly<Record<number, (file: unknown) => unknown>> = {
         ...(vaultKey !== undefined ? { key: { kind: 'vault', name: vaultKey } } : identityFile !== undefined ? { key: { kind: 'path', path: identityFile } } : {}),
         jupyter: { ...jupyter, stopOnDisconnect: false },
       })),
+    };
+  },
+  2: (raw) => {
+    const file = v2File.parse(raw);
+    return {
+      version: 3,
+      profiles: file.profiles.map(({ cloud, host, ...rest }) => {
+        const link = cloud === undefined ? null : v3Link(cloud, host);
+        return link === null ? { ...rest, host } : { ...rest, cloud: link };
+      }),
     };
   },
 };

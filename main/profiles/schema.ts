@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { PortholeError } from '../shared/errors';
 
 /** The version written into profiles.json by this build. */
-export const CURRENT_VERSION = 2;
+export const CURRENT_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------
 // Field checks, usable on their own (importers use them to explain what they skip)
@@ -153,34 +153,88 @@ export const jupyterOptionsSchema = z.object({
   stopOnDisconnect: z.boolean({ error: 'stopOnDisconnect must be true or false' }).default(false),
 });
 
-export const cloudLinkSchema = z
+/** `i-` and 8 or 17 hex digits, as EC2 writes its instance ids. */
+const EC2_INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
+/** `eu-central-1`, `us-gov-west-1`, `ap-southeast-2`: AWS region codes. */
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** What both clouds' links carry besides where the machine is: the cost-safety settings. */
+const cloudSafety = {
+  /** Stop (AWS) or deallocate (Azure) the VM when Porthole disconnects from it. */
+  stopVmOnDisconnect: z.boolean({ error: 'stopVmOnDisconnect must be true or false' }).default(false),
+  /** Stop the VM after this many minutes without Jupyter activity; absent: never. */
+  idleStopMinutes: z
+    .number({ error: 'idleStopMinutes must be a number' })
+    .int({ error: 'idleStopMinutes must be a whole number of minutes from 5 to 1440' })
+    .min(5, { error: 'idleStopMinutes must be a whole number of minutes from 5 to 1440' })
+    .max(1440, { error: 'idleStopMinutes must be a whole number of minutes from 5 to 1440' })
+    .optional(),
+  /** The address the VM had when Porthole last reached it: shown, never connected to (it changes). */
+  lastSeenAddress: hostField('the last seen address').optional(),
+};
+
+const awsLinkSchema = z
   .object({
-    provider: z.enum(['aws', 'azure'], { error: 'the cloud provider must be "aws" or "azure"' }),
-    instanceId: plainText('the instance id', 512),
-    region: plainText('the region', 100).optional(),
-    resourceGroup: plainText('the resource group', 200).optional(),
-    subscriptionId: plainText('the subscription id', 100).optional(),
+    provider: z.literal('aws'),
+    instanceId: z.string({ error: 'the instance id must be text' }).regex(EC2_INSTANCE_ID, { error: (issue) => `the instance id "${String(issue.input)}" is not an EC2 instance id like i-0123456789abcdef0` }),
+    region: z.string({ error: 'the AWS region must be text' }).regex(AWS_REGION, { error: (issue) => `the AWS region "${String(issue.input)}" is not a region code like eu-central-1` }),
+    /** A profile of ~/.aws/config; absent: the AWS CLI's default chain (environment, then `default`). */
+    profile: plainText('the AWS profile name', 200).optional(),
+    /** Access keys kept in Porthole's vault under this name, instead of an AWS profile. */
+    vaultCredential: plainText('the vault credential name', 200).optional(),
+    ...cloudSafety,
   })
-  .superRefine((cloud, ctx) => {
-    if (cloud.provider === 'aws' && !/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(cloud.instanceId)) {
-      ctx.addIssue({ code: 'custom', path: ['instanceId'], message: `the instance id "${cloud.instanceId}" is not an EC2 instance id like i-0123456789abcdef0` });
-    }
-    if (cloud.provider === 'aws' && (cloud.resourceGroup !== undefined || cloud.subscriptionId !== undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'resourceGroup and subscriptionId belong to Azure, not AWS' });
-    }
+  .refine((link) => link.profile === undefined || link.vaultCredential === undefined, {
+    error: 'give either an AWS profile or a vault credential, not both',
+    path: ['vaultCredential'],
   });
 
-export const profileSchema = z.object({
-  name: profileNameSchema,
-  host: hostField('the host'),
-  port: portField('the port').default(22),
-  user: userField.optional(),
-  key: keyRefSchema.optional(),
-  jumpHosts: z.array(jumpHostSchema, { error: 'jumpHosts must be a list' }).max(16, { error: 'at most 16 jump hosts' }).default([]),
-  forwards: z.array(forwardSchema, { error: 'forwards must be a list' }).max(256, { error: 'at most 256 forwards' }).default([]),
-  jupyter: jupyterOptionsSchema.prefault({}),
-  cloud: cloudLinkSchema.optional(),
+const azureLinkSchema = z.object({
+  provider: z.literal('azure'),
+  subscriptionId: z
+    .string({ error: 'the subscription id must be text' })
+    .regex(GUID, { error: (issue) => `the subscription id "${String(issue.input)}" is not a GUID like 00000000-0000-0000-0000-000000000000` }),
+  // Azure's own rules: resource groups 1-90 of letters, digits, "_-.()" not ending in "."; VM names 1-64, no spaces.
+  resourceGroup: z
+    .string({ error: 'the resource group must be text' })
+    .regex(/^[-\p{L}\p{N}_.()]{0,89}[-\p{L}\p{N}_()]$/u, { error: (issue) => `the resource group "${String(issue.input)}" is not a valid name (1-90 letters, digits, "_", "-", ".", "(", ")", not ending in ".")` }),
+  vmName: z
+    .string({ error: 'the VM name must be text' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: (issue) => `the VM name "${String(issue.input)}" is not a valid Azure VM name (letters, digits, ".", "_", "-")` }),
+  tenantId: z.string({ error: 'the tenant id must be text' }).regex(GUID, { error: 'the tenant id is not a GUID' }).optional(),
+  ...cloudSafety,
 });
+
+/**
+ * A host that is a cloud VM: Porthole asks the cloud for its address at every connect (so
+ * no Elastic IP is needed), starts it when stopped, and records its host key per instance.
+ */
+export const cloudLinkSchema = z.discriminatedUnion('provider', [awsLinkSchema, azureLinkSchema], {
+  error: 'the cloud provider must be "aws" or "azure"',
+});
+
+export const profileSchema = z
+  .object({
+    name: profileNameSchema,
+    /** Absent exactly when the host is cloud-linked: its address then comes from the cloud. */
+    host: hostField('the host').optional(),
+    port: portField('the port').default(22),
+    user: userField.optional(),
+    key: keyRefSchema.optional(),
+    jumpHosts: z.array(jumpHostSchema, { error: 'jumpHosts must be a list' }).max(16, { error: 'at most 16 jump hosts' }).default([]),
+    forwards: z.array(forwardSchema, { error: 'forwards must be a list' }).max(256, { error: 'at most 256 forwards' }).default([]),
+    jupyter: jupyterOptionsSchema.prefault({}),
+    cloud: cloudLinkSchema.optional(),
+  })
+  .superRefine((profile, ctx) => {
+    if (profile.cloud === undefined && profile.host === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['host'], message: 'the host is missing; give the host name or IP address of the VM, or link the host to a cloud instance' });
+    }
+    if (profile.cloud !== undefined && profile.host !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['host'], message: 'a cloud-linked host has no fixed address (Porthole asks the cloud for it at every connect); leave the host out' });
+    }
+  });
 
 /** Names are unique regardless of case: "GPU" and "gpu" would be the same host to a person. */
 export function sameName(a: string, b: string): boolean {
@@ -218,6 +272,9 @@ export type JumpHost = z.output<typeof jumpHostSchema>;
 export type JupyterOptions = z.output<typeof jupyterOptionsSchema>;
 export type JupyterEnv = z.output<typeof jupyterEnvSchema>;
 export type CloudLink = z.output<typeof cloudLinkSchema>;
+export type AwsLink = z.output<typeof awsLinkSchema>;
+export type AzureLink = z.output<typeof azureLinkSchema>;
+export type CloudLinkInput = z.input<typeof cloudLinkSchema>;
 export type ProfilesFile = z.output<typeof profilesFileSchema>;
 
 /** "port: must be ...; jumpHosts[0].host: ..." — the zod issues in words a user can act on. */

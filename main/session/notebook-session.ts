@@ -112,6 +112,15 @@ export class NotebookSession {
     return url.toString();
   }
 
+  /**
+   * The notebook's API through the local forward, with the token, while ready: for main-side
+   * watchers (idle auto-stop) only, never for a snapshot.
+   */
+  apiAccess(): { readonly baseUrl: string; readonly token: string } | null {
+    if (this.state.kind !== 'ready' || !this.server || !this.forward) return null;
+    return { baseUrl: this.apiBase(), token: this.server.info.token };
+  }
+
   /** After the server stopped on its own: find and start Jupyter again, same local port. */
   restart(): Promise<NotebookInfo> {
     const ready = this.whenReady();

@@ -15,7 +15,8 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 
 /** What the user is being asked while the connection waits. Never carries a secret. */
 export type UserPrompt =
-  | { readonly kind: 'host-key'; readonly server: string; readonly keyType: string; readonly fingerprint: string; readonly otherKeyTypesKnown: readonly string[] }
+  /** `hostKeyAlias`: the key is filed under this name (a cloud machine), not under the address. */
+  | { readonly kind: 'host-key'; readonly server: string; readonly keyType: string; readonly fingerprint: string; readonly otherKeyTypesKnown: readonly string[]; readonly hostKeyAlias?: string }
   | { readonly kind: 'passphrase'; readonly keyLabel: string; readonly retry: boolean }
   | { readonly kind: 'password'; readonly server: string; readonly retry: boolean }
   | { readonly kind: 'keyboard-interactive'; readonly server: string; readonly instructions: string; readonly prompts: readonly { readonly prompt: string; readonly echo: boolean }[] };

@@ -12,13 +12,18 @@ import { AuthSequence, loadIdentities, type AuthOptions, type AuthPrompter, type
 import type { BackoffPolicy } from './backoff';
 import { INITIAL_STATE, next, type ConnectionEffect, type ConnectionEvent, type ConnectionState, type UserPrompt } from './connection-state';
 import { channelOpenTimeoutError, classifyChannelOpenError, classifySshError } from './errors';
-import { unknownHostKeyError, type HostKeyStore } from './host-keys';
+import { knownHostsIdentity, unknownHostKeyError, type HostKeyStore } from './host-keys';
 import { tuneSshTransport } from './transport-tuning';
 
 export interface SshEndpoint {
   readonly host: string;
   readonly port: number;
   readonly username: string;
+  /**
+   * Like OpenSSH's HostKeyAlias: the host key is looked up and recorded under this name
+   * instead of host:port. Cloud machines use one per instance, so a new IP asks nothing.
+   */
+  readonly hostKeyAlias?: string;
 }
 
 export interface ConnectionPrompter extends AuthPrompter {
@@ -326,7 +331,8 @@ export class SshConnection {
       client.on('error', fail);
       client.once('close', () => fail(Object.assign(new Error(`${server} closed the connection during login`), { code: 'ECONNRESET' })));
 
-      void this.options.hostKeys.preferredKeyTypes(hop.host, hop.port).then((preferred) => {
+      const identity = knownHostsIdentity(hop);
+      void this.options.hostKeys.preferredKeyTypes(identity.host, identity.port).then((preferred) => {
         if (settled || attempt !== this.attemptId) return fail(superseded());
         client.connect({
           host: hop.host,
@@ -369,16 +375,24 @@ export class SshConnection {
 
   private async verifyHostKey(hop: SshEndpoint, key: Buffer): Promise<void> {
     const server = describeEndpoint(hop);
-    const decision = await this.options.hostKeys.decide(hop.host, hop.port, key, server);
+    const identity = knownHostsIdentity(hop);
+    const decision = await this.options.hostKeys.decide(identity.host, identity.port, key, server);
     if (decision.kind === 'trusted') return;
     if (decision.kind === 'refused') throw decision.error;
-    const onceId = `${hop.host}:${hop.port} ${decision.key.fingerprint}`;
+    const onceId = `${identity.host}:${identity.port} ${decision.key.fingerprint}`;
     if (this.trustedOnce.has(onceId)) return;
-    const prompt = { kind: 'host-key', server, keyType: decision.key.keyType, fingerprint: decision.key.fingerprint, otherKeyTypesKnown: decision.otherKeyTypesKnown } as const;
+    const prompt = {
+      kind: 'host-key',
+      server,
+      keyType: decision.key.keyType,
+      fingerprint: decision.key.fingerprint,
+      otherKeyTypesKnown: decision.otherKeyTypesKnown,
+      ...(hop.hostKeyAlias === undefined ? {} : { hostKeyAlias: hop.hostKeyAlias }),
+    } as const;
     const accepted = await this.ask(prompt, () => this.options.prompter.confirmHostKey(prompt));
     if (!accepted) throw unknownHostKeyError(server, decision.key);
     if (accepted === 'once') this.trustedOnce.add(onceId);
-    else await this.options.hostKeys.trust(hop.host, hop.port, decision.key);
+    else await this.options.hostKeys.trust(identity.host, identity.port, decision.key);
   }
 
   /** Runs a prompt with the state in awaiting-user and the handshake deadline paused. */

@@ -24,6 +24,16 @@ export function defaultKnownHostsFiles(home = homedir()): string[] {
   return files;
 }
 
+/**
+ * The name and port a host's keys are filed under: host:port, or only the alias when one is
+ * set, as OpenSSH does with HostKeyAlias (the port is then not part of the name, and the
+ * address is not consulted at all: an IP another machine used before says nothing about
+ * this one).
+ */
+export function knownHostsIdentity(endpoint: { readonly host: string; readonly port: number; readonly hostKeyAlias?: string }): { host: string; port: number } {
+  return endpoint.hostKeyAlias === undefined ? { host: endpoint.host, port: endpoint.port } : { host: endpoint.hostKeyAlias, port: 22 };
+}
+
 export interface PresentedKey {
   readonly keyType: string;
   readonly keyBlob: Buffer;

@@ -5,7 +5,7 @@
  * PATH as on a real VM. stop() removes all of it and fails if any process outlives it.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, type KeyPair, type KeyType } from './keys';
 import { listProcesses } from './processes';
@@ -114,4 +114,23 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
       if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Another sshd letting in the same test user with the same client key. With `sameHostKey`
+ * it is the same machine reached at another address (a cloud VM after a restart that
+ * changed its IP); without, another machine. Stop it before the host it belongs to.
+ */
+export async function startSiblingSshd(host: TestHost, options: { readonly sameHostKey: boolean; readonly listenAddress?: string; readonly port?: number }): Promise<Sshd> {
+  const dir = mkdtempSync(join(host.dir, 'sibling-sshd-'));
+  // sshd reads authorized_keys as the test user.
+  chmodSync(dir, 0o755);
+  return Sshd.start({
+    dir,
+    userName: host.user.name,
+    authorizedKeys: [host.clientKey.publicLine],
+    ...(options.sameHostKey ? { hostKeys: host.sshd.hostKeys } : {}),
+    ...(options.listenAddress !== undefined ? { listenAddress: options.listenAddress } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
 }

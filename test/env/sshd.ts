@@ -32,6 +32,10 @@ export interface SshdOptions {
   /** Further sshd_config lines, e.g. `ClientAliveInterval 1`. */
   readonly extraConfig?: readonly string[];
   readonly port?: number;
+  /** Serve these host keys instead of new ones: the same machine, reached at another address. */
+  readonly hostKeys?: readonly KeyPair[];
+  /** A loopback address other than 127.0.0.1 (all of 127.0.0.0/8 is local on Linux): a "new IP". */
+  readonly listenAddress?: string;
 }
 
 export class Sshd {
@@ -55,7 +59,8 @@ export class Sshd {
     mkdirSync(options.dir, { recursive: true });
     // sshd as root needs its privilege-separation directory; Debian creates it only at boot.
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    const sshd = new Sshd(options, options.port ?? (await freePort()), await generateHostKeys(options.dir, options.hostKeyTypes ?? ['ed25519']));
+    const hostKeys = options.hostKeys ? [...options.hostKeys] : await generateHostKeys(options.dir, options.hostKeyTypes ?? ['ed25519']);
+    const sshd = new Sshd(options, options.port ?? (await freePort(options.listenAddress)), hostKeys);
     const authorizedKeysPath = join(options.dir, 'authorized_keys');
     writeFileSync(authorizedKeysPath, options.authorizedKeys.map((line) => `${line}\n`).join(''));
     // sshd reads authorized_keys as the logged-in user.
@@ -67,6 +72,10 @@ export class Sshd {
   /** The host key the client should see first (the first of hostKeyTypes). */
   get hostKey(): KeyPair {
     return this.hostKeys[0]!;
+  }
+
+  get address(): string {
+    return this.options.listenAddress ?? '127.0.0.1';
   }
 
   get pid(): number | null {
@@ -95,16 +104,16 @@ export class Sshd {
         this.exitInfo = `exited with ${code ?? sig}`;
       });
       try {
-        await waitFor(`sshd on 127.0.0.1:${this.port} to greet`, async () => {
+        await waitFor(`sshd on ${this.address}:${this.port} to greet`, async () => {
           if (this.exitInfo !== null) throw new Error(`sshd ${this.exitInfo}: ${this.log().slice(logStart).trim()}`);
-          return (await readBanner(this.port)).startsWith('SSH-2.0-OpenSSH');
+          return (await readBanner(this.address, this.port)).startsWith('SSH-2.0-OpenSSH');
         });
         return;
       } catch (error) {
         await this.stop();
         const lostPortRace = /Address already in use/.test(this.log().slice(logStart));
         if (!(portIsOurs && lostPortRace && attempt < 5)) throw error;
-        this.port = await freePort();
+        this.port = await freePort(this.address);
       }
     }
   }
@@ -146,7 +155,7 @@ export class Sshd {
     const yesNo = (value: boolean) => (value ? 'yes' : 'no');
     const lines = [
       `Port ${this.port}`,
-      'ListenAddress 127.0.0.1',
+      `ListenAddress ${this.address}`,
       ...this.hostKeys.map((key) => `HostKey ${key.privatePath}`),
       `PidFile ${this.pidPath}`,
       `AuthorizedKeysFile ${join(this.options.dir, 'authorized_keys')}`,
@@ -179,9 +188,9 @@ async function generateHostKeys(dir: string, types: readonly KeyType[]): Promise
 }
 
 /** Connects and reads the server's identification line (`SSH-2.0-OpenSSH_9.2p1 ...`). */
-function readBanner(port: number): Promise<string> {
+function readBanner(host: string, port: number): Promise<string> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     let data = '';
     const done = (value: string) => {
       socket.destroy();

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { DesktopService } from '../../main/app/service';
+import { DesktopService, type DesktopServiceOptions } from '../../main/app/service';
 import type { EventName, EventPayload, SessionView } from '../../main/ipc/contract';
 import { startTestHost, type TestHost, type TestHostOptions } from '../env/host';
 import type { TestKeyring } from '../env/keyring';
@@ -59,7 +59,7 @@ export async function followHandoff(openTarget: string): Promise<Response> {
   return fetch(next);
 }
 
-export async function startDesktop(options: { knownHostsFiles?: readonly string[] } = {}): Promise<DesktopHarness> {
+export async function startDesktop(options: Pick<DesktopServiceOptions, 'knownHostsFiles' | 'cloudProvider' | 'idleWatch'> = {}): Promise<DesktopHarness> {
   const dataDir = makeDir('desktop-data');
   const home = makeDir('desktop-home');
   mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
@@ -98,6 +98,8 @@ export async function startDesktop(options: { knownHostsFiles?: readonly string[
     dataDir,
     home,
     knownHostsFiles: options.knownHostsFiles ?? [],
+    ...(options.cloudProvider ? { cloudProvider: options.cloudProvider } : {}),
+    ...(options.idleWatch ? { idleWatch: options.idleWatch } : {}),
     appInfo: { name: 'Porthole', version: '0.0.0-test', platform: process.platform },
     desktop: {
       openExternal: async (target) => {

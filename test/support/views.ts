@@ -11,6 +11,7 @@ export function hostView(name: string, overrides: Partial<HostView> = {}): HostV
     jumpHosts: [],
     forwards: [],
     jupyter: { flavour: 'auto', env: { kind: 'auto' }, rootDir: null, auth: 'token', localPort: null, stopOnDisconnect: false, passwordSaved: false },
+    cloud: null,
     ...overrides,
   };
 }
@@ -35,6 +36,9 @@ export const authFailed: ErrorView = {
 };
 
 export const states = {
+  startingVm: { kind: 'starting-vm', machineState: 'pending', startedByPorthole: true },
+  waitingVm: { kind: 'starting-vm', machineState: 'stopping', startedByPorthole: false },
+  waitingForSsh: { kind: 'waiting-for-ssh', address: '203.0.113.7', attempt: 2 },
   connecting: { kind: 'connecting', attempt: 1 },
   awaiting: { kind: 'awaiting-user', promptId: 'p1' },
   starting: { kind: 'starting-jupyter', phase: 'starting', reusing: false },
@@ -48,5 +52,5 @@ export const states = {
 } as const satisfies Record<string, SessionStateView>;
 
 export function sessionView(host: string, state: SessionStateView, overrides: Partial<SessionView> = {}): SessionView {
-  return { host, mode: 'notebook', state, startedAt: 0, startedServer: true, ...overrides };
+  return { host, mode: 'notebook', state, startedAt: 0, startedServer: true, cloud: null, ...overrides };
 }

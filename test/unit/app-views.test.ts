@@ -45,6 +45,23 @@ describe('host views', () => {
     expect(view).toMatchObject({ name: 'gpu', user: null, key: null, jupyter: { rootDir: null, passwordSaved: false } });
   });
 
+  it('a cloud host shows its last seen address and its link; an editor that leaves the link out keeps it', () => {
+    const existing = validateProfile({ name: 'gpu', user: 'ubuntu', cloud: { provider: 'aws', instanceId: 'i-0123456789abcdef0', region: 'eu-central-1', idleStopMinutes: 30, lastSeenAddress: '3.120.1.2' } });
+    const view = hostView(existing, false);
+    expect(view).toMatchObject({ host: '3.120.1.2', cloud: { provider: 'aws', instanceId: 'i-0123456789abcdef0', region: 'eu-central-1', profile: null, vaultCredential: null, stopVmOnDisconnect: false, idleStopMinutes: 30 } });
+    // The window's editor as it is today sends the address it showed and no link: the link stays.
+    const kept = validateProfile(profileInputOf({ name: 'gpu', host: '3.120.1.2', user: 'ubuntu' }, existing));
+    expect(kept.cloud).toEqual(existing.cloud);
+    expect(kept.host).toBeUndefined();
+    // null unlinks: a plain host at the address typed.
+    expect(validateProfile(profileInputOf({ name: 'gpu', host: '3.120.1.2', cloud: null }, existing))).toMatchObject({ host: '3.120.1.2', cloud: undefined });
+    // Another instance starts with no last seen address; the same one keeps it.
+    const other = validateProfile(profileInputOf({ name: 'gpu', host: '', cloud: { provider: 'aws', instanceId: 'i-0fedcba9876543210', region: 'eu-central-1', stopVmOnDisconnect: true } }, existing));
+    expect(other.cloud).toMatchObject({ instanceId: 'i-0fedcba9876543210', stopVmOnDisconnect: true, lastSeenAddress: undefined });
+    const same = validateProfile(profileInputOf({ name: 'gpu', host: '', cloud: { provider: 'aws', instanceId: 'i-0123456789abcdef0', region: 'eu-central-1', idleStopMinutes: null } }, existing));
+    expect(same.cloud).toMatchObject({ lastSeenAddress: '3.120.1.2', idleStopMinutes: undefined });
+  });
+
   it('a bad field is named in the error details', () => {
     expect(() => validateProfile(profileInputOf({ name: 'x', host: 'a b', port: 70_000 }))).toThrow(
       expect.objectContaining({ code: 'profiles.invalid', details: { fields: { host: expect.stringContaining('contains a space'), port: expect.stringContaining('65535') } } }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notificationsFor } from '../../main/app/notifications';
+import { idleNotice, notificationsFor } from '../../main/app/notifications';
 import { sessionView, states } from '../support/views';
 
 describe('session notifications', () => {
@@ -59,5 +59,17 @@ describe('session notifications', () => {
     const previous = [sessionView('gpu', states.starting), sessionView('cpu', states.ready)];
     const next = [sessionView('gpu', states.ready), sessionView('cpu', states.reconnecting)];
     expect(notificationsFor(previous, next).map((note) => note.title)).toEqual(['Jupyter is ready on gpu', 'Connection to cpu lost']);
+  });
+});
+
+describe('idle auto-stop notices', () => {
+  const MIN = 60_000;
+  it('warns with the minutes left, says when it is off again, and tells how it ended', () => {
+    expect(idleNotice('gpu', { kind: 'idle-warning', idleSince: 0, stopAt: 30 * MIN, at: 25 * MIN })).toMatchObject({ level: 'warning', host: 'gpu', title: 'gpu will be stopped in 5 minutes', body: expect.stringContaining('Run something') });
+    expect(idleNotice('gpu', { kind: 'idle-warning', idleSince: 0, stopAt: 30 * MIN, at: 29.7 * MIN })?.title).toBe('gpu will be stopped in 1 minute');
+    expect(idleNotice('gpu', { kind: 'idle-cancelled' })).toMatchObject({ level: 'info', title: 'gpu stays on' });
+    expect(idleNotice('gpu', { kind: 'idle-stopped' })).toMatchObject({ level: 'info', title: 'gpu was stopped' });
+    expect(idleNotice('gpu', { kind: 'idle-stop-failed', error: { code: 'aws.access-denied', message: 'You may not stop i-0abc.', retryable: false } })).toMatchObject({ level: 'error', body: expect.stringMatching(/^You may not stop i-0abc\. The VM keeps running \(and costing money\)/) });
+    expect(idleNotice('gpu', { kind: 'idle-stopping', idleSince: 0 })).toBeNull();
   });
 });

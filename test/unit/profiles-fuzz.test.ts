@@ -20,7 +20,6 @@ const SEEDS: string[] = [
   serializeProfiles([
     validateProfile({
       name: 'gpu',
-      host: '203.0.113.7',
       user: 'ubuntu',
       key: { kind: 'vault', name: 'gpu-key' },
       jumpHosts: [{ host: 'bastion.example.com', user: 'jump' }],
@@ -29,8 +28,9 @@ const SEEDS: string[] = [
         { kind: 'dynamic', bindHost: '127.0.0.1', bindPort: 1080 },
       ],
       jupyter: { flavour: 'lab', env: { kind: 'conda', name: 'pytorch' }, localPort: 18888 },
-      cloud: { provider: 'aws', instanceId: 'i-0123456789abcdef0', region: 'eu-central-1' },
+      cloud: { provider: 'aws', instanceId: 'i-0123456789abcdef0', region: 'eu-central-1', stopVmOnDisconnect: true, idleStopMinutes: 45, lastSeenAddress: '203.0.113.7' },
     }),
+    validateProfile({ name: 'dsvm', user: 'azureuser', cloud: { provider: 'azure', subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'course', vmName: 'dsvm' } }),
     validateProfile({ name: 'Seminar VM', host: 'vm.westeurope.cloudapp.azure.com', port: 2222, user: 'azureuser', key: { kind: 'path', path: 'C:\\Users\\me\\vm.ppk' } }),
   ]),
   serializeProfiles([]),

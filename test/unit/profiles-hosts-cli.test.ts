@@ -148,6 +148,42 @@ describe('porthole hosts add / list / remove', () => {
     expect(existsSync(join(storeDir(), 'profiles.json'))).toBe(false);
   });
 
+  it('adds an EC2 instance as a cloud host, with no address of its own, and lists it', async () => {
+    expect(await porthole(['add', 'gpu', '--aws', 'i-0123456789abcdef0', '--region', 'eu-central-1', '--profile', 'course', '--user', 'ubuntu', '--key', 'course', '--stop-vm-on-disconnect', '--idle-stop', '60'])).toBe(0);
+    expect(stderr.join('')).toContain('Saved host "gpu" (ubuntu@AWS i-0123456789abcdef0 (eu-central-1)).');
+    const [profile] = await saved();
+    expect(profile).not.toHaveProperty('host');
+    expect(profile!.cloud).toEqual({ provider: 'aws', instanceId: 'i-0123456789abcdef0', region: 'eu-central-1', profile: 'course', stopVmOnDisconnect: true, idleStopMinutes: 60 });
+    stdout = [];
+    expect(await porthole(['list'])).toBe(0);
+    expect(stdout.join('')).toBe('gpu  ubuntu@AWS i-0123456789abcdef0 (eu-central-1)  stops the VM on disconnect  stops the VM after 60 idle minutes  key course (vault)\n');
+  });
+
+  it('adds an Azure VM as a cloud host from RESOURCE-GROUP/VM-NAME and its subscription', async () => {
+    expect(await porthole(['add', 'dsvm', '--azure', 'course/dsvm-03', '--subscription', '00000000-0000-0000-0000-000000000000', '--user', 'azureuser', '--json'])).toBe(0);
+    expect(jsonLines()).toEqual([{ event: 'added', profile: expect.objectContaining({ name: 'dsvm', cloud: { provider: 'azure', subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'course', vmName: 'dsvm-03', stopVmOnDisconnect: false } }) }]);
+  });
+
+  it.each([
+    [[], /Say where the host is: --host HOST, or --aws INSTANCE-ID/],
+    [['--aws', 'i-0123456789abcdef0'], /--aws needs --region/],
+    [['--aws', 'vm-1', '--region', 'eu-central-1'], /the instance id "vm-1" is not an EC2 instance id/],
+    [['--azure', 'just-a-name', '--subscription', '00000000-0000-0000-0000-000000000000'], /--azure "just-a-name" is not RESOURCE-GROUP\/VM-NAME/],
+    [['--azure', 'rg/vm'], /--azure needs --subscription/],
+    [['--host', 'vm.example.com', '--region', 'eu-central-1'], /--region belongs to --aws/],
+    [['--aws', 'i-0123456789abcdef0', '--region', 'eu-central-1', '--subscription', 'x'], /--subscription belongs to --azure/],
+    [['--host', 'vm.example.com', '--stop-vm-on-disconnect'], /--stop-vm-on-disconnect belongs to a cloud host/],
+    [['--aws', 'i-0123456789abcdef0', '--region', 'eu-central-1', '--idle-stop', '2'], /--idle-stop "2" is not a number of minutes from 5 to 1440/],
+  ])('explains a cloud host given wrongly (%j) and saves nothing', async (args, message) => {
+    expect(await porthole(['add', 'bad', ...args, '--json'])).toBe(1);
+    expect(jsonLines()).toEqual([expect.objectContaining({ event: 'error', code: 'profiles.invalid', message: expect.stringMatching(message) })]);
+    expect(existsSync(join(storeDir(), 'profiles.json'))).toBe(false);
+  });
+
+  it('refuses --host together with --aws', async () => {
+    await expect(porthole(['add', 'x', '--host', 'h', '--aws', 'i-0123456789abcdef0'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
+  });
+
   it('refuses --key together with -i', async () => {
     await expect(porthole(['add', 'x', '--host', 'h', '--key', 'k', '-i', 'file'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
   });

@@ -3,7 +3,7 @@ import type { SessionView } from '../../main/ipc/contract';
 import { presentSession } from '../../renderer/src/hosts/session-presentation';
 
 const NOTEBOOK = { url: 'http://127.0.0.1:8888/lab', localPort: 8888, remotePort: 8890, serverPid: 1, reused: false, flavour: 'lab', version: '4.2.5', rootDir: '/home/u' } as const;
-const at = (state: SessionView['state'], mode: SessionView['mode'] = 'notebook'): SessionView => ({ host: 'vm', mode, state, startedAt: 0, startedServer: true });
+const at = (state: SessionView['state'], mode: SessionView['mode'] = 'notebook'): SessionView => ({ host: 'vm', mode, state, startedAt: 0, startedServer: true, cloud: null });
 const facts = { hasForwards: false };
 const present = (s: SessionView | undefined, now = 0) => presentSession(s, facts, now);
 const kinds = (actions: readonly { kind: string }[]) => actions.map((a) => a.kind);
@@ -20,6 +20,22 @@ describe('what a host card shows for each session state', () => {
     const view = present(at({ kind: 'connecting', attempt: 1 }));
     expect([view.label, view.tone, view.primary?.kind, view.progress?.step, view.progress?.of]).toEqual(['Connecting', 'busy', 'cancel', 1, 5]);
     expect(present(at({ kind: 'connecting', attempt: 3 })).detail).toContain('attempt 3');
+  });
+
+  it.each([
+    [null, 'Asking the cloud about the VM'],
+    ['stopping', 'Waiting for the VM to finish stopping before starting it'],
+    ['deallocated', 'Starting the VM'],
+    ['pending', 'The VM is starting'],
+  ] as const)('starting-vm (cloud says %s): Starting VM, its words, Cancel', (machineState, words) => {
+    const view = present(at({ kind: 'starting-vm', machineState, startedByPorthole: machineState === 'pending' }));
+    expect([view.label, view.tone, view.primary?.label, view.detail]).toEqual(['Starting VM', 'busy', 'Cancel', words]);
+  });
+
+  it('waiting-for-ssh: Waiting for the VM at its address, Cancel', () => {
+    const view = present(at({ kind: 'waiting-for-ssh', address: '203.0.113.7', attempt: 3 }));
+    expect([view.label, view.tone, view.primary?.label]).toEqual(['Waiting for the VM', 'busy', 'Cancel']);
+    expect(view.detail).toContain('203.0.113.7');
   });
 
   it('awaiting-user: Waiting for you, Cancel', () => {

@@ -37,6 +37,8 @@ describe('tray model: the icon state', () => {
   });
 
   it.each<[string, SessionStateView]>([
+    ['starting-vm', states.startingVm],
+    ['waiting-for-ssh', states.waitingForSsh],
     ['connecting', states.connecting],
     ['awaiting-user', states.awaiting],
     ['starting-jupyter', states.starting],
@@ -122,6 +124,9 @@ describe('tray model: the menu', () => {
   });
 
   it.each<[string, SessionStateView, string]>([
+    ['starting-vm', states.startingVm, 'starting the VM'],
+    ['starting-vm, still stopping', states.waitingVm, 'waiting for the VM to stop'],
+    ['waiting-for-ssh', states.waitingForSsh, 'waiting for the VM'],
     ['connecting', states.connecting, 'connecting'],
     ['starting-jupyter', states.starting, 'starting Jupyter'],
     ['reconnecting', states.reconnecting, 'reconnecting'],

@@ -3,7 +3,7 @@
  * what goes in the "More" menu. Pure (no React, no DOM) so every state is unit-tested;
  * the card only renders what this returns.
  */
-import type { ErrorView, SessionPhaseView, SessionStateView, SessionView } from '../../../main/ipc/contract';
+import type { ErrorView, MachineStateView, SessionPhaseView, SessionStateView, SessionView } from '../../../main/ipc/contract';
 
 export type Tone = 'neutral' | 'busy' | 'waiting' | 'success' | 'warning' | 'danger';
 
@@ -61,6 +61,24 @@ const A = {
 
 /** The five steps of a launch, as the progress bar counts them. */
 const STEPS_OF_LAUNCH = 5;
+
+/** What a cloud VM is doing on its way up, in words (the cloud's state as last seen). */
+function vmStartText(machineState: MachineStateView | null): string {
+  switch (machineState) {
+    case null:
+      return 'Asking the cloud about the VM';
+    case 'stopping':
+    case 'deallocating':
+      return 'Waiting for the VM to finish stopping before starting it';
+    case 'stopped':
+    case 'deallocated':
+      return 'Starting the VM';
+    case 'pending':
+      return 'The VM is starting';
+    default:
+      return `The VM is ${machineState}`;
+  }
+}
 const PHASES: Record<SessionPhaseView, { step: number; text: (reusing: boolean) => string }> = {
   locating: { step: 2, text: () => 'Looking for Jupyter on the VM' },
   starting: { step: 3, text: (reusing) => (reusing ? 'Reusing the Jupyter server already running' : 'Starting Jupyter on the VM') },
@@ -80,6 +98,10 @@ export function presentSession(session: SessionView | undefined, facts: HostFact
   }
   const state: SessionStateView = session.state;
   switch (state.kind) {
+    case 'starting-vm':
+      return { ...base, label: 'Starting VM', detail: vmStartText(state.machineState), tone: 'busy', primary: A.cancel, menu: [A.edit] };
+    case 'waiting-for-ssh':
+      return { ...base, label: 'Waiting for the VM', detail: `The VM runs; waiting for its SSH server at ${state.address}`, tone: 'busy', primary: A.cancel, menu: [A.edit] };
     case 'connecting':
       return {
         ...base,

@@ -21,6 +21,7 @@ export function host(name: string, patch: Partial<HostView> = {}): HostView {
     jumpHosts: [],
     forwards: [],
     jupyter: { flavour: 'auto', env: { kind: 'auto' }, rootDir: null, auth: 'token', localPort: null, stopOnDisconnect: false, passwordSaved: false },
+    cloud: null,
     ...patch,
   };
 }
@@ -43,7 +44,7 @@ export function key(name: string, patch: Partial<KeyView> = {}): KeyView {
 }
 
 export function session(hostName: string, state: SessionView['state'], mode: SessionView['mode'] = 'notebook'): SessionView {
-  return { host: hostName, mode, state, startedAt: NOW - 60_000, startedServer: true };
+  return { host: hostName, mode, state, startedAt: NOW - 60_000, startedServer: true, cloud: null };
 }
 
 export const NOTEBOOK = { url: 'http://127.0.0.1:8888/lab', localPort: 8888, remotePort: 8888, serverPid: 4242, reused: false, flavour: 'lab', version: '4.2.5', rootDir: '/home/ubuntu/learnml' } as const;
