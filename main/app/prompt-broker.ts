@@ -24,12 +24,16 @@ export interface PromptBrokerOptions {
   readonly now?: () => number;
 }
 
-/** The answer kind each question accepts: a host-key question cannot be answered with a password. */
-const ANSWER_KIND: Record<PromptDetailView['kind'], PromptAnswer['kind']> = {
+/**
+ * The answer kind each question accepts: a host-key question cannot be answered with a
+ * password. A cloud sign-in takes no answer (main closes it when the sign-in ends), only Cancel.
+ */
+const ANSWER_KIND: Record<PromptDetailView['kind'], PromptAnswer['kind'] | null> = {
   'host-key': 'host-key',
   passphrase: 'secret',
   password: 'secret',
   'keyboard-interactive': 'keyboard-interactive',
+  'cloud-sign-in': null,
 };
 
 export class PromptBroker {

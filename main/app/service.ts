@@ -288,6 +288,17 @@ export class DesktopService {
       },
 
       'logs:recent': ({ limit }) => this.logs.recent(limit),
+
+      // The Cloud screen's commands: declared in the contract, implemented next.
+      'cloud:accounts': notYet,
+      'cloud:azure-subscriptions': notYet,
+      'cloud:list-machines': notYet,
+      'cloud:start-machine': notYet,
+      'cloud:stop-machine': notYet,
+      'cloud:add-as-host': notYet,
+      'cloud:started-machines': () => [],
+      'cloud:save-aws-credential': notYet,
+      'cloud:remove-aws-credential': notYet,
     };
   }
 
@@ -565,6 +576,10 @@ export class DesktopService {
     this.emit('app:notice', { notice: { id: `notice-${++this.noticeSeq}`, level, title, body, host } });
     this.log(level === 'warning' ? 'warn' : level, host ?? 'app', `${title}: ${body}`);
   }
+}
+
+function notYet(): never {
+  throw new PortholeError({ code: 'cloud.not-available', message: 'The Cloud screen is not available in this build.', hint: 'Use the porthole aws / porthole azure commands meanwhile.', retryable: false });
 }
 
 function keySource(source: { kind: 'path'; path: string } | { kind: 'text'; text: string } | { kind: 'bytes'; base64: string; fileName: string }): KeySource {

@@ -34,6 +34,15 @@ export const commandNames = [
   'settings:get',
   'settings:update',
   'logs:recent',
+  'cloud:accounts',
+  'cloud:azure-subscriptions',
+  'cloud:list-machines',
+  'cloud:start-machine',
+  'cloud:stop-machine',
+  'cloud:add-as-host',
+  'cloud:started-machines',
+  'cloud:save-aws-credential',
+  'cloud:remove-aws-credential',
 ] as const;
 
 export const eventNames = [
@@ -45,6 +54,8 @@ export const eventNames = [
   'prompts:changed',
   'settings:changed',
   'logs:appended',
+  'cloud:machine-changed',
+  'cloud:started-changed',
 ] as const;
 
 export type CommandName = (typeof commandNames)[number];

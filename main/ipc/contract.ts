@@ -94,6 +94,12 @@ const promptAnswer = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('keyboard-interactive'), answers: z.array(text(4096)).max(32) }).strict(),
 ]);
 
+const cloudAccount = z.discriminatedUnion('provider', [
+  z.object({ provider: z.literal('aws'), profile: text(200).nullable(), vaultCredential: text(200).nullable(), region: text(100) }).strict(),
+  z.object({ provider: z.literal('azure'), subscriptionId: text(100), tenantId: text(100).nullable() }).strict(),
+]);
+const cloudMachine = z.object({ account: cloudAccount, id: text(300) }).strict();
+
 const settingsPatch = z
   .object({
     keepaliveSeconds: z.number().int().min(0).max(3600).optional(),
@@ -156,6 +162,26 @@ export const commands = {
   'settings:update': command<V.SettingsView>()(z.object({ patch: settingsPatch }).strict()),
 
   'logs:recent': command<V.LogLineView[]>()(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict()),
+
+  /** AWS profiles, regions and vault credentials (names only), and whether the Azure CLI is there. */
+  'cloud:accounts': command<V.CloudAccountsView>()(none),
+  /** Signs in to Azure if needed (`interactive`: may open the browser or show a device code as a prompt) and lists subscriptions. */
+  'cloud:azure-subscriptions': command<V.AzureSubscriptionView[]>()(z.object({ interactive: z.boolean() }).strict()),
+  /** Every machine of the account (all pages), with price estimates and the saved hosts linked to each. */
+  'cloud:list-machines': command<V.CloudMachineView[]>()(z.object({ account: cloudAccount }).strict()),
+  /** Starts the machine and resolves once it runs; progress comes as cloud:machine-changed. */
+  'cloud:start-machine': command<V.CloudMachineView>()(cloudMachine),
+  /** Stops (AWS) or deallocates (Azure) the machine and resolves once it has. */
+  'cloud:stop-machine': command<V.CloudMachineView>()(cloudMachine),
+  /** Saves a cloud-linked host for the machine: user, key (the vault key named like the key pair), Jupyter defaults, known images. */
+  'cloud:add-as-host': command<V.HostView>()(z.object({ account: cloudAccount, id: text(300), name: text(200).optional() }).strict()),
+  /** VMs Porthole started that still run, with their cost so far (for the tray and Quit). */
+  'cloud:started-machines': command<V.StartedMachineView[]>()(none),
+  /** Keeps AWS access keys in the vault (renderer -> main only; never returned). */
+  'cloud:save-aws-credential': command<{ name: string; accessKeyId: string }>()(
+    z.object({ name: text(100), accessKeyId: text(128), secretAccessKey: text(256), sessionToken: text(4096).optional(), replace: z.boolean().optional() }).strict(),
+  ),
+  'cloud:remove-aws-credential': command<null>()(z.object({ name: text(100) }).strict()),
 } as const satisfies Record<CommandName, CommandSpec<z.ZodType, unknown>>;
 
 /** Events main pushes to the renderer. Main builds these payloads itself, so they are typed, not parsed. */
@@ -171,6 +197,9 @@ export const events = {
   'prompts:changed': payload<{ prompts: V.PromptView[] }>(),
   'settings:changed': payload<{ settings: V.SettingsView }>(),
   'logs:appended': payload<{ lines: V.LogLineView[] }>(),
+  /** A machine's state as a start or stop goes on (and after every list). */
+  'cloud:machine-changed': payload<{ account: V.CloudAccountView; machine: V.CloudMachineView }>(),
+  'cloud:started-changed': payload<{ machines: V.StartedMachineView[] }>(),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type CommandArgs<N extends CommandName> = z.input<(typeof commands)[N]['args']>;

@@ -226,6 +226,20 @@ export type PromptDetailView =
       readonly server: string;
       readonly instructions: string;
       readonly prompts: readonly { readonly prompt: string; readonly echo: boolean }[];
+    }
+  /**
+   * Porthole signs in to a cloud on the user's behalf (no `az login` was done): nothing to
+   * type here. `browser`: the system browser opened Microsoft's sign-in page; `device-code`:
+   * open `url` on any device and enter `code`. Main closes the prompt when the sign-in ends;
+   * the only answer is prompts:cancel.
+   */
+  | {
+      readonly kind: 'cloud-sign-in';
+      readonly provider: 'azure';
+      readonly method: 'browser' | 'device-code';
+      readonly url: string | null;
+      readonly code: string | null;
+      readonly message: string;
     };
 
 export interface PromptView {
@@ -385,4 +399,99 @@ export interface NoticeView {
   readonly title: string;
   readonly body: string;
   readonly host: string | null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Cloud: accounts, machines, and the VMs Porthole started (main/cloud via main/app)
+
+/** Which account the Cloud screen looks at; never a credential, only where to find one. */
+export type CloudAccountView =
+  | {
+      readonly provider: 'aws';
+      /** An AWS CLI profile, or null for the default chain (environment, then `default`). */
+      readonly profile: string | null;
+      /** Access keys kept in Porthole's vault under this name (instead of a profile). */
+      readonly vaultCredential: string | null;
+      readonly region: string;
+    }
+  | { readonly provider: 'azure'; readonly subscriptionId: string; readonly tenantId: string | null };
+
+export interface AwsProfileView {
+  readonly name: string;
+  /** How it signs in: static keys, SSO, an assumed role, a credential process... */
+  readonly kind: string;
+  readonly region: string | null;
+}
+
+export interface CloudAccountsView {
+  readonly aws: {
+    /** Profiles of ~/.aws/config and ~/.aws/credentials (default first). */
+    readonly profiles: readonly AwsProfileView[];
+    /** What the default chain reads when no profile is chosen (AWS_PROFILE, else `default`); null when none exists. */
+    readonly defaultProfile: string | null;
+    /** Whether AWS_ACCESS_KEY_ID is set in Porthole's environment (the default chain uses it first). */
+    readonly environmentCredentials: boolean;
+    /** Access keys saved in Porthole's vault: the name and the masked key id only. */
+    readonly vaultCredentials: readonly { readonly name: string; readonly accessKeyId: string }[];
+    readonly regions: readonly { readonly id: string; readonly name: string }[];
+    /** AWS_REGION, else the default profile's region; null when nothing says. */
+    readonly defaultRegion: string | null;
+  };
+  readonly azure: {
+    /** Whether the Azure CLI (`az`) is installed, so its login can be used. */
+    readonly cliInstalled: boolean;
+  };
+}
+
+export interface AzureSubscriptionView {
+  readonly id: string;
+  readonly name: string;
+  readonly tenantId: string | null;
+  /** Enabled, Disabled, Warned, PastDue...: only Enabled ones can start VMs. */
+  readonly state: string;
+}
+
+/** A machine of a cloud account, as the Cloud screen lists it. */
+export interface CloudMachineView {
+  readonly provider: 'aws' | 'azure';
+  /** AWS `i-…`; Azure `resourceGroup/vmName`: what cloud:start-machine etc. take. */
+  readonly id: string;
+  readonly name: string;
+  readonly state: MachineStateView;
+  /** The cloud's own word for the state ("stopped", "PowerState/deallocated"). */
+  readonly rawState: string;
+  /** Whether compute bills in this state (Azure's "stopped" does; "deallocated" does not). */
+  readonly billsCompute: boolean;
+  readonly instanceType: string;
+  readonly region: string;
+  readonly publicIp: string | null;
+  readonly publicDns: string | null;
+  readonly privateIp: string | null;
+  readonly keyName: string | null;
+  readonly defaultUser: string | null;
+  readonly image: string | null;
+  readonly knownImage: 'aws-deep-learning' | 'azure-dsvm' | 'tljh' | null;
+  readonly platform: 'linux' | 'windows';
+  readonly launchedAt: number | null;
+  readonly price: PriceView | null;
+  /** Saved hosts linked to this machine. */
+  readonly hosts: readonly string[];
+  /** Porthole started it and it has not been stopped since (this run of Porthole). */
+  readonly startedByPorthole: boolean;
+  /** A start or stop Porthole is carrying out right now. */
+  readonly busy: 'starting' | 'stopping' | null;
+}
+
+/** A VM Porthole started that still runs: what the tray and the Quit question warn about. */
+export interface StartedMachineView {
+  readonly provider: 'aws' | 'azure';
+  readonly id: string;
+  readonly name: string;
+  readonly account: CloudAccountView;
+  /** The saved host it belongs to, if any. */
+  readonly host: string | null;
+  readonly runningSince: number;
+  readonly price: PriceView | null;
+  /** Estimated USD since runningSince, as of this snapshot; null without a price. */
+  readonly costSoFar: number | null;
 }

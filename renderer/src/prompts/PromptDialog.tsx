@@ -19,6 +19,7 @@ const TITLES: Record<PromptView['detail']['kind'], string> = {
   passphrase: 'Unlock your key',
   password: 'Password needed',
   'keyboard-interactive': 'The server asks a question',
+  'cloud-sign-in': 'Sign in to Azure',
 };
 
 export function PromptDialog({ prompt, waiting }: { prompt: PromptView; waiting: number }) {
@@ -62,7 +63,31 @@ function PromptBody(props: BodyProps) {
       return <SecretBody {...props} detail={props.prompt.detail} />;
     case 'keyboard-interactive':
       return <KeyboardInteractiveBody {...props} detail={props.prompt.detail} />;
+    case 'cloud-sign-in':
+      return <CloudSignInBody {...props} detail={props.prompt.detail} />;
   }
+}
+
+/** Nothing to type: Porthole waits for the sign-in in the browser (or with the code) to finish. */
+function CloudSignInBody({ detail, onCancel, error }: BodyProps & { detail: Detail<'cloud-sign-in'> }) {
+  return (
+    <>
+      <div className="dialog-body">
+        <p>{detail.message}</p>
+        {detail.method === 'device-code' && detail.code !== null ? (
+          <div className="fingerprint-box">
+            <span className="muted small">Your code{detail.url !== null ? <> for <span className="mono">{detail.url}</span></> : null}</span>
+            <span className="mono fingerprint-large">{detail.code}</span>
+          </div>
+        ) : null}
+        <p className="muted small">This closes by itself once you have signed in.</p>
+        {error}
+      </div>
+      <DialogFooter>
+        <Button onPress={onCancel}>Cancel sign-in</Button>
+      </DialogFooter>
+    </>
+  );
 }
 
 type Detail<K extends PromptView['detail']['kind']> = Extract<PromptView['detail'], { kind: K }>;

@@ -2,7 +2,23 @@
  * A scenario service for the screenshot gallery: every command answers from canned data
  * a test sets, so each screen and state can be shown without an sshd. Test-only.
  */
-import type { EventName, EventPayload, HostView, KeyInspectionView, KeyView, LogLineView, PromptView, RemoteServerView, SessionView, SettingsView, ImportPreviewView } from '../../../main/ipc/contract';
+import type {
+  AzureSubscriptionView,
+  CloudAccountsView,
+  CloudMachineView,
+  EventName,
+  EventPayload,
+  HostView,
+  ImportPreviewView,
+  KeyInspectionView,
+  KeyView,
+  LogLineView,
+  PromptView,
+  RemoteServerView,
+  SessionView,
+  SettingsView,
+  StartedMachineView,
+} from '../../../main/ipc/contract';
 import type { CommandHandlers } from '../../../main/ipc/dispatch';
 import { PortholeError, type PortholeErrorInfo } from '../../../main/shared/errors';
 import type { BridgedService } from './bridge';
@@ -47,6 +63,34 @@ export function session(hostName: string, state: SessionView['state'], mode: Ses
   return { host: hostName, mode, state, startedAt: NOW - 60_000, startedServer: true, cloud: null };
 }
 
+/** A cloud machine as the Cloud screen lists it (an AWS GPU instance, stopped, unless patched). */
+export function machine(name: string, patch: Partial<CloudMachineView> = {}): CloudMachineView {
+  return {
+    provider: 'aws',
+    id: 'i-0a11c0ffee0000001',
+    name,
+    state: 'stopped',
+    rawState: 'stopped',
+    billsCompute: false,
+    instanceType: 'g4dn.xlarge',
+    region: 'eu-central-1',
+    publicIp: null,
+    publicDns: null,
+    privateIp: '172.31.4.17',
+    keyName: 'seminar',
+    defaultUser: 'ubuntu',
+    image: 'Deep Learning AMI GPU PyTorch 2.3 (Ubuntu 22.04)',
+    knownImage: 'aws-deep-learning',
+    platform: 'linux',
+    launchedAt: null,
+    price: { usdPerHour: 0.658, asOf: '2025-01-15' },
+    hosts: [],
+    startedByPorthole: false,
+    busy: null,
+    ...patch,
+  };
+}
+
 export const NOTEBOOK = { url: 'http://127.0.0.1:8888/lab', localPort: 8888, remotePort: 8888, serverPid: 4242, reused: false, flavour: 'lab', version: '4.2.5', rootDir: '/home/ubuntu/learnml' } as const;
 
 export class ScenarioService implements BridgedService {
@@ -60,6 +104,24 @@ export class ScenarioService implements BridgedService {
   settings: SettingsView = { keepaliveSeconds: 15, browser: { kind: 'default' }, launchAtLogin: false, notifications: true, promptTimeoutSeconds: 120 };
   inspection: KeyInspectionView = { kind: 'private', format: 'pem', type: 'ssh-rsa', encrypted: false, fingerprint: 'SHA256:Wv7KJ0x2s3hQm8yQk1r3D0f0yq7b0JmJYkO2n0x9a1c', comment: '', suggestedName: 'mykey' };
   importPreview: ImportPreviewView = { source: 'ssh-config', path: '/home/student/.ssh/config', candidates: [], skipped: [], warnings: [] };
+  cloudAccounts: CloudAccountsView = {
+    aws: {
+      profiles: [{ name: 'default', kind: 'static', region: 'eu-central-1' }],
+      defaultProfile: 'default',
+      environmentCredentials: false,
+      vaultCredentials: [],
+      regions: [
+        { id: 'us-east-1', name: 'US East (N. Virginia)' },
+        { id: 'eu-central-1', name: 'Europe (Frankfurt)' },
+      ],
+      defaultRegion: 'eu-central-1',
+    },
+    azure: { cliInstalled: true },
+  };
+  azureSubscriptions: AzureSubscriptionView[] = [];
+  /** Machines by provider, as cloud:list-machines answers for any account of it. */
+  machines: CloudMachineView[] = [];
+  startedMachines: StartedMachineView[] = [];
   /** Set to make the next command of that name fail with this error. */
   failures = new Map<string, PortholeErrorInfo>();
   /** Every command called, with its arguments, for assertions. */
@@ -144,6 +206,21 @@ export class ScenarioService implements BridgedService {
         return this.settings;
       }),
       'logs:recent': h('logs:recent', () => this.logs),
+      'cloud:accounts': h('cloud:accounts', () => this.cloudAccounts),
+      'cloud:azure-subscriptions': h('cloud:azure-subscriptions', () => this.azureSubscriptions),
+      'cloud:list-machines': h('cloud:list-machines', ({ account }) => this.machines.filter((m) => m.provider === account.provider)),
+      'cloud:start-machine': h('cloud:start-machine', ({ id }) => this.updateMachine(id, { state: 'running', rawState: 'running', billsCompute: true, publicIp: '203.0.113.10', startedByPorthole: true })),
+      'cloud:stop-machine': h('cloud:stop-machine', ({ id }) => this.updateMachine(id, { state: 'stopped', rawState: 'stopped', billsCompute: false, publicIp: null, startedByPorthole: false })),
+      'cloud:add-as-host': h('cloud:add-as-host', ({ id, name }) => {
+        const found = this.machines.find((m) => m.id === id);
+        const saved = host(name ?? found?.name ?? id, { host: '', user: found?.defaultUser ?? null });
+        this.hosts = [...this.hosts, saved];
+        this.emit('hosts:changed', { hosts: this.hosts });
+        return saved;
+      }),
+      'cloud:started-machines': h('cloud:started-machines', () => this.startedMachines),
+      'cloud:save-aws-credential': h('cloud:save-aws-credential', ({ name, accessKeyId }) => ({ name, accessKeyId: `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}` })),
+      'cloud:remove-aws-credential': h('cloud:remove-aws-credential', () => null),
     };
   }
 
@@ -159,6 +236,14 @@ export class ScenarioService implements BridgedService {
   setSessions(sessions: SessionView[]): void {
     this.sessions = sessions;
     this.emit('sessions:changed', { sessions });
+  }
+
+  private updateMachine(id: string, patch: Partial<CloudMachineView>): CloudMachineView {
+    const found = this.machines.find((m) => m.id === id);
+    if (!found) throw new PortholeError({ code: 'cloud.machine-not-found', message: `There is no machine ${id}.`, retryable: false });
+    const updated = { ...found, ...patch };
+    this.machines = this.machines.map((m) => (m.id === id ? updated : m));
+    return updated;
   }
 
   setPrompts(prompts: PromptView[]): void {
