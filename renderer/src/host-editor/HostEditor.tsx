@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Form } from 'react-aria-components';
 import type { ErrorView, HostView, Result } from '../../../main/ipc/contract';
 import { useApi, useSnapshot } from '../store/context';
 import { AppDialog, DialogFooter } from '../ui/AppDialog';
 import { Button } from '../ui/Button';
 import { ErrorNote } from '../ui/ErrorNote';
+import { useFocusFirstInvalid } from '../ui/use-focus-first-invalid';
 import { draftFromHost, editorFieldOf, emptyDraft, hostInputFromDraft, type HostDraft } from './host-draft';
 import { parseProfileErrors } from './field-errors';
 import { validateDraft, type DraftErrors } from './validate';
@@ -30,12 +31,8 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
   const [serverErrors, setServerErrors] = useState<{ fields: DraftErrors; general: readonly string[] }>({ fields: {}, general: [] });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorView | null>(null);
-  // Each Save that ends in field errors moves focus to the first of them (keyboard and screen-reader users land on it).
-  const [failedSaves, setFailedSaves] = useState(0);
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (failedSaves > 0) form.current?.querySelector<HTMLElement>('input[aria-invalid="true"], textarea[aria-invalid="true"]')?.focus();
-  }, [failedSaves]);
+  // Each Save that ends in field errors moves focus to the first of them.
+  const [form, focusFirstInvalid] = useFocusFirstInvalid();
 
   const takenNames = useMemo(() => (hosts ?? []).map((h) => h.name).filter((n) => n !== host?.name), [hosts, host]);
   const clientErrors = validateDraft(draft, takenNames);
@@ -54,7 +51,7 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
   const onSave = async (): Promise<void> => {
     setSubmitted(true);
     if (Object.keys(clientErrors).length > 0) {
-      setFailedSaves((n) => n + 1);
+      focusFirstInvalid();
       return;
     }
     setBusy(true);
@@ -77,7 +74,7 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
       const fields: Record<string, string> = {};
       for (const [path, message] of Object.entries(parsed.fields)) fields[editorFieldOf(path)] = message;
       setServerErrors({ fields, general: parsed.general });
-      setFailedSaves((n) => n + 1);
+      focusFirstInvalid();
     }
   };
 
