@@ -14,7 +14,7 @@ import { launchChromium } from '../env/chromium';
 import { startKeyring, type TestKeyring } from '../env/keyring';
 import type { TestHost } from '../env/host';
 import { generateKeyPair } from '../env/keys';
-import { runChecked } from '../env/processes';
+import { isAlive, runChecked } from '../env/processes';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
 import { serveDirectory } from '../support/static-server';
@@ -209,11 +209,16 @@ describe('the desktop app, end to end', () => {
     await waitFor('the field marked invalid', async () => (await field.getAttribute('aria-invalid')) === 'true');
     expect(await descriptionOf(field)).toMatch(/passphrase for course_key is wrong/i);
     expect(await wizard.getByRole('alert').count()).toBe(0);
+    // Focus leaves "Import key" for the field, so that is what is read out, the refused
+    // passphrase selected: typing the next one replaces it.
+    await waitFor('focus on the Passphrase field', () => field.evaluate((input) => input === document.activeElement));
+    expect(await field.evaluate((input: HTMLInputElement) => [input.selectionStart, input.selectionEnd])).toEqual([0, 'not the passphrase'.length]);
     await screenshot(page, 'wrong-passphrase');
     expect(await d.service.handlers['keys:list']({})).toEqual([]);
 
     // Typing again clears the complaint; the right passphrase imports.
-    await field.fill(passphrase);
+    await page.keyboard.type(passphrase);
+    expect(await field.inputValue()).toBe(passphrase);
     expect(await field.getAttribute('aria-invalid')).toBeNull();
     await wizard.getByRole('button', { name: 'Import key' }).click();
     await page.getByRole('dialog', { name: 'Your key is ready' }).getByText(key.fingerprint).waitFor();
@@ -223,6 +228,110 @@ describe('the desktop app, end to end', () => {
     await page.getByRole('navigation').getByRole('button', { name: 'Keys' }).click();
     await page.getByRole('article', { name: 'course_key' }).getByText(key.fingerprint).waitFor();
     expect(d.allEventText()).not.toContain(passphrase);
+  });
+
+  it('"Import a key…" from a half-filled host editor comes back to it with everything typed and the new key picked', async () => {
+    const d = await desktop();
+    const key = await generateKeyPair(makeDir('editor-key'), 'course.pem', { comment: 'student@course' });
+    const page = await openApp(d);
+
+    await page.getByRole('button', { name: 'Add a host' }).first().click();
+    const editor = page.getByRole('dialog', { name: 'Add a host' });
+    await editor.getByLabel('Name').fill('course-vm');
+    await editor.getByLabel('Address').fill('203.0.113.7');
+    await editor.getByLabel('User').fill('ubuntu');
+    await editor.getByLabel('SSH port').fill('2222');
+    await editor.getByText('A password', { exact: true }).click();
+    await editor.getByLabel('Notebook password').fill('course password');
+
+    // One dialog at a time: the wizard takes the editor's place...
+    await editor.getByRole('button', { name: 'Import a key…' }).click();
+    const wizard = page.getByRole('dialog', { name: 'Import a key' });
+    d.nextPickedFile = key.privatePath;
+    await wizard.getByRole('button', { name: 'Choose a key file…' }).click();
+    await wizard.getByText('OpenSSH private key').waitFor();
+    await wizard.getByText('Step 2 of 2: Check and name it').waitFor();
+    await wizard.getByRole('textbox', { name: 'Name' }).fill('course');
+    await wizard.getByRole('button', { name: 'Import key' }).click();
+
+    // ...and the editor comes back as it was left, with the new key picked and focused.
+    await editor.waitFor();
+    expect(await editor.getByLabel('Name').inputValue()).toBe('course-vm');
+    expect(await editor.getByLabel('Address').inputValue()).toBe('203.0.113.7');
+    expect(await editor.getByLabel('User').inputValue()).toBe('ubuntu');
+    expect(await editor.getByLabel('SSH port').inputValue()).toBe('2222');
+    expect(await editor.getByLabel('Notebook password').inputValue()).toBe('course password');
+    const keyPicker = editor.getByRole('button', { name: /Key$/ });
+    await keyPicker.getByText('course (Ed25519)').waitFor();
+    await waitFor('focus on the key picker', () => keyPicker.evaluate((button) => button === document.activeElement));
+    await screenshot(page, 'editor-key-imported');
+
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.waitFor({ state: 'detached' });
+    expect(d.service.hosts()).toMatchObject([{ name: 'course-vm', host: '203.0.113.7', user: 'ubuntu', port: 2222, key: { kind: 'vault', name: 'course' }, jupyter: { auth: 'password', passwordSaved: true } }]);
+    expect((await d.service.handlers['keys:list']({})).map((k) => k.fingerprint)).toEqual([key.fingerprint]);
+    expect(d.allEventText()).not.toContain('course password');
+  });
+
+  it('the editor comes back untouched when the key wizard is cancelled', async () => {
+    const d = await desktop();
+    const page = await openApp(d);
+    await page.getByRole('button', { name: 'Add a host' }).first().click();
+    const editor = page.getByRole('dialog', { name: 'Add a host' });
+    await editor.getByLabel('Address').fill('ubuntu@203.0.113.7');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.getByText('Put the user name in the User field').waitFor();
+    await editor.getByRole('button', { name: 'Import a key…' }).click();
+    await page.getByRole('dialog', { name: 'Import a key' }).getByRole('button', { name: 'Cancel' }).click();
+    // The address as typed, and the complaints Save raised still on their fields.
+    await editor.getByText('Put the user name in the User field').waitFor();
+    expect(await editor.getByLabel('Address').inputValue()).toBe('ubuntu@203.0.113.7');
+    expect(await editor.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    expect(d.service.hosts()).toEqual([]);
+  });
+
+  it('stopping Jupyter asks first: Cancel and Disconnect leave the server running, "Stop Jupyter" ends it', async () => {
+    const h = await testHost();
+    const d = await desktop({ knownHostsFiles: [h.knownHostsPath] });
+    await d.service.handlers['hosts:save']({ originalName: null, host: { name: 'vm', host: '127.0.0.1', port: h.port, user: h.user.name, key: { kind: 'path', path: h.clientKey.privatePath } } });
+    const page = await openApp(d);
+    const card = page.getByRole('article', { name: 'vm' });
+    await card.getByRole('button', { name: 'Launch notebook' }).click();
+    await readyAddress(card);
+    const ready = d.session('vm')!;
+    if (ready.state.kind !== 'ready' || ready.state.notebook === null) throw new Error(`not ready with a notebook: ${ready.state.kind}`);
+    const serverPid = ready.state.notebook.serverPid;
+
+    // Notebooks → Stop: the question says what is lost, and that Disconnect keeps it.
+    await page.getByRole('navigation').getByRole('button', { name: 'Notebooks' }).click();
+    await page.getByRole('row', { name: /This session/ }).getByRole('button', { name: 'Stop' }).click();
+    const question = page.getByRole('alertdialog', { name: 'Stop Jupyter on “vm”?' });
+    await question.getByText('changes not saved in a notebook are lost', { exact: false }).waitFor();
+    await question.getByText('Disconnect instead', { exact: false }).waitFor();
+    await screenshot(page, 'stop-confirm');
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await question.waitFor({ state: 'detached' });
+    expect(isAlive(serverPid)).toBe(true);
+    expect(d.session('vm')?.state.kind).toBe('ready');
+
+    // The card's menu asks the same; Disconnect closes the connection and leaves Jupyter running.
+    await page.getByRole('navigation').getByRole('button', { name: 'Hosts' }).click();
+    await card.getByRole('button', { name: 'More actions for vm' }).click();
+    await page.getByRole('menuitem', { name: 'Stop Jupyter server' }).click();
+    await question.getByRole('button', { name: 'Disconnect' }).click();
+    await d.waitForSession('vm', ['closed']);
+    expect(isAlive(serverPid)).toBe(true);
+
+    // Launched again, the same server is reused; "Stop Jupyter" then ends it.
+    await card.getByRole('button', { name: 'Launch notebook' }).click();
+    await readyAddress(card);
+    const again = d.session('vm')!;
+    expect(again.state.kind === 'ready' && again.state.notebook?.serverPid).toBe(serverPid);
+    await card.getByRole('button', { name: 'More actions for vm' }).click();
+    await page.getByRole('menuitem', { name: 'Stop Jupyter server' }).click();
+    await question.getByRole('button', { name: 'Stop Jupyter' }).click();
+    await d.waitForSession('vm', ['closed']);
+    await waitFor('the Jupyter server to exit', () => !isAlive(serverPid));
   });
 
   it('an auth failure shows the message and hint on the card; after "Install on host" with the password, Retry reaches ready', async () => {
@@ -339,6 +448,11 @@ describe('the desktop app, end to end', () => {
         '  HostName 10.0.0.5',
         '  ProxyCommand ssh -W %h:%p bastion',
         '',
+        'Host broken',
+        '  HostName 203.0.113.9',
+        '  Port 99999',
+        '  LocalForward nonsense',
+        '',
         'Host *.internal',
         '  User ops',
         '',
@@ -361,16 +475,26 @@ describe('the desktop app, end to end', () => {
     ]);
     await list.getByRole('checkbox', { name: /^gpu.*ubuntu@203\.0\.113\.7/ }).waitFor();
     await list.getByRole('checkbox', { name: /^lab.*lab\.example\.com:2222/ }).waitFor();
-    await dialog.getByText('It lists 2 IdentityFiles; Porthole uses the first', { exact: false }).waitFor();
-    await dialog.getByText('3 skipped').click();
+    // "Imported with a change" names the ticked hosts it is about, and never a skipped one
+    // (broken's forward was read before its port made Porthole skip it).
+    const changes = dialog.locator('.note-warning');
+    await changes.getByText('It lists 2 IdentityFiles; Porthole uses the first', { exact: false }).waitFor();
+    expect(await changes.locator('li strong').allTextContents()).toEqual(['lab']);
+    await dialog.getByText('4 skipped').click();
     await dialog.getByText('ProxyCommand', { exact: false }).waitFor();
     await dialog.getByText('*.internal', { exact: true }).waitFor();
     await dialog.getByText('This is a pattern, not one host', { exact: false }).first().waitFor();
+    await dialog.getByRole('listitem').filter({ hasText: /^broken: .*port/i }).waitFor();
+    expect(await dialog.getByText('LocalForward nonsense', { exact: false }).count()).toBe(0);
 
-    // The user clicks the row (the label around the visually hidden checkbox).
+    // The user clicks the row (the label around the visually hidden checkbox): lab is left
+    // out, and so is the change it would have been imported with.
     const lab = list.getByRole('checkbox', { name: /^lab/ });
     await list.getByRole('listitem').filter({ hasText: 'lab.example.com' }).click();
     expect(await lab.isChecked()).toBe(false);
+    await changes.waitFor({ state: 'detached' });
+    expect(await dialog.getByText('Imported with a change').count()).toBe(0);
+    await dialog.getByText('4 skipped').waitFor();
     await screenshot(page, 'import-preview');
     await dialog.getByRole('button', { name: 'Import 2 hosts' }).click();
     await dialog.waitFor({ state: 'detached' });

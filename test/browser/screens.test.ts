@@ -8,13 +8,15 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import type { PromptView } from '../../main/ipc/contract';
 import { launchChromium } from '../env/chromium';
+import { waitFor } from '../env/wait';
 import { serveDirectory } from '../support/static-server';
 import { attachBridge } from './support/bridge';
 import { sweepKeyboard } from './support/keyboard-sweep';
+import { textareaLayout } from './support/text-lines';
 import { host, key, NOTEBOOK, NOW, ScenarioService, session } from './support/scenario';
 
 const OUT = resolve(__dirname, '../../test-artifacts/screens');
@@ -43,6 +45,34 @@ const inspectPicked = async (page: Page) => {
   await page.getByRole('button', { name: 'Choose a key file…' }).click();
   await page.getByRole('button', { name: 'Import key' }).or(page.getByRole('button', { name: 'Choose another key' })).waitFor();
 };
+/** A real RSA 4096 public key (ssh-keygen), the longest a student meets: ten lines of base64. */
+const RSA_4096_PUBLIC = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAACAQDbXr82LDBKjeM6oyuViJBCRzVMGmlPlovaNCKn7HnkBqUcvHdAXF/oEkOKOknR1xPWOuvOoxCiNLbkUMSul77kAmCT110AYQfTd1ody9PKyFVfyJt6Lxy+n/vsRO3VKG+eht+vGY58IQwSN+5xV0vDvk3IUtPp/BdV0LyUKXK+bwcsJg3HtAuKpd2QSONoZA+Q8Jb7mFLFxQDNb9WMs8ArI3UC0hcIcEEUt2XOzwhNcU9kok64lJq5RnTejWLaE+gxlhgDnKGEfO7DlNvvnEaNtj83IO8h0N0+/XPhPTNJVnE6pHemCZ4eROnbNyicy4zjM6toPAyzUCvMRF8iOwJ3EqSF9YUGtyYE+jlPBv4e7lD0Ia0QJ4PJfTg7IeAmLwOBmoBHpgqIwustrU6qskT4vhWzMoIbyP+CHIDqtiEsRmcUHLTu8hduzBxvAstwtY846IoD+trNouPFH9EJznnAoiCg57emQ470raB/uSyZw8+Bsi41Ybmihgv8nbSInPIP2Z9nkMMSfHcp1chzRka5cTdGmczS/cx6eAWMY0ksnK1o8evV8i3p4jMfmG5D6vSmlSOtQTztGz3ULN6wwCaRyF29Lt+5c61sxu7fvO4cyx39wq0IgZ/rubG4UQpt94/UP3iRuN/VsEpNthPXVa1YyjEYKKtwWbbZQNxZENciGw== student@laptop';
+
+/** The public key's comment ("student@laptop") on one line, the whole key in view without scrolling. */
+const expectKeyUnbroken = async (page: Page) => {
+  const layout = await textareaLayout(page.getByRole('textbox', { name: 'Public key' }), 'student@laptop');
+  expect(layout).toMatchObject({ linesOfPart: 1, allVisible: true });
+};
+const isFocused = (locator: Locator) => locator.evaluate((element) => element === document.activeElement);
+const readyWithServers = (s: ScenarioService) => {
+  withHostAndKey(s);
+  s.sessions = [session('gpu-vm', { kind: 'ready', notebook: NOTEBOOK, forwards: [], reconnected: false })];
+  s.servers = [
+    { pid: 4242, port: 8888, rootDir: '/home/ubuntu/learnml', version: '4.2.5', kind: 'JupyterLab', current: true },
+    { pid: 3100, port: 8890, rootDir: '/home/ubuntu', version: '6.4.12', kind: 'Notebook', current: false },
+  ];
+};
+/** The host editor, half filled in, handed over to the key wizard. */
+const editorToWizard = async (page: Page) => {
+  await page.getByRole('button', { name: 'Add a host' }).click();
+  const editor = page.getByRole('dialog', { name: 'Add a host' });
+  await editor.getByRole('textbox', { name: 'Name' }).fill('course-vm');
+  await editor.getByRole('textbox', { name: 'Address' }).fill('203.0.113.7');
+  await editor.getByRole('textbox', { name: 'User' }).fill('ubuntu');
+  await editor.getByRole('button', { name: 'Import a key…' }).click();
+  await page.getByRole('dialog', { name: 'Import a key' }).waitFor();
+};
+
 const prompt = (detail: PromptView['detail']) => (s: ScenarioService) => {
   withHostAndKey(s);
   s.sessions = [session('gpu-vm', { kind: 'awaiting-user', promptId: 'p1' })];
@@ -144,6 +174,37 @@ const SHOTS: Shot[] = [
     },
   },
   {
+    name: 'host-editor-key-imported',
+    height: 1060,
+    setup: (s) => (s.keys = [key('aws-course')]),
+    act: async (page) => {
+      await editorToWizard(page);
+      await page.getByRole('button', { name: 'Choose a key file…' }).click();
+      await page.getByText('Step 2 of 2: Check and name it').waitFor();
+      await page.getByRole('button', { name: 'Import key' }).click();
+      const editor = page.getByRole('dialog', { name: 'Add a host' });
+      await editor.waitFor();
+      expect([await editor.getByRole('textbox', { name: 'Name' }).inputValue(), await editor.getByRole('textbox', { name: 'Address' }).inputValue(), await editor.getByRole('textbox', { name: 'User' }).inputValue()]).toEqual(['course-vm', '203.0.113.7', 'ubuntu']);
+      const keyPicker = editor.getByRole('button', { name: /Key$/ });
+      await keyPicker.getByText('mykey (Ed25519)').waitFor();
+      await waitFor('focus on the key picker', () => isFocused(keyPicker));
+    },
+  },
+  {
+    name: 'host-editor-key-generated',
+    setup: (s) => (s.keys = [key('aws-course')]),
+    act: async (page, s) => {
+      await editorToWizard(page);
+      await page.getByRole('button', { name: 'No key yet? Generate a new one' }).click();
+      await page.getByRole('button', { name: 'Generate key' }).click();
+      const done = page.getByRole('dialog', { name: 'Your key is ready' });
+      await done.getByRole('button', { name: 'Use it for this host' }).waitFor();
+      // Back to the host is the one way on: no second host editor, no "Done" that drops the form.
+      expect(await done.getByRole('button', { name: /^(Done|Add a host with this key)$/ }).count()).toBe(0);
+      expect(s.calls.filter((c) => c.name === 'hosts:save')).toEqual([]);
+    },
+  },
+  {
     name: 'hosts-keyboard-focus',
     setup: withHostAndKey,
     act: async (page) => {
@@ -174,9 +235,18 @@ const SHOTS: Shot[] = [
     },
     act: async (page) => {
       await inspectPicked(page);
-      await page.getByLabel('Passphrase').fill('nope');
+      const field = page.getByRole('textbox', { name: 'Passphrase' });
+      // Nothing typed: focus goes from "Import key" to the field, which says why.
+      await page.getByRole('button', { name: 'Import key' }).click();
+      await page.getByText('This key is locked: type its passphrase.').waitFor();
+      await waitFor('focus on the empty Passphrase field', () => isFocused(field));
+      // Refused: focus on the field again, the passphrase selected for the next try.
+      await field.fill('nope');
       await page.getByRole('button', { name: 'Import key' }).click();
       await page.getByText('That passphrase does not unlock this key.').waitFor();
+      await waitFor('focus on the refused Passphrase field', () => isFocused(field));
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      expect(await field.evaluate((input: HTMLInputElement) => [input.selectionStart, input.selectionEnd])).toEqual([0, 4]);
     },
   },
   { name: 'wizard-public-key-given', setup: (s) => (s.inspection = { kind: 'public', type: 'ssh-ed25519', fingerprint: 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8', comment: 'student@laptop' }), act: inspectPicked },
@@ -187,6 +257,21 @@ const SHOTS: Shot[] = [
       await inspectPicked(page);
       await page.getByRole('button', { name: 'Import key' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Copy public key' }).waitFor();
+      await expectKeyUnbroken(page);
+    },
+  },
+  {
+    name: 'wizard-success-rsa',
+    height: 900,
+    setup: (s) => {
+      s.inspection = { kind: 'private', format: 'pem', type: 'ssh-rsa', encrypted: false, fingerprint: 'SHA256:dPdIkuhn7tAMgNRdw7hsJ9PxvslM0TxkhoMUst479Js', comment: '', suggestedName: 'aws-course' };
+      s.importedKey = { type: 'ssh-rsa', bits: 4096, fingerprint: 'SHA256:dPdIkuhn7tAMgNRdw7hsJ9PxvslM0TxkhoMUst479Js', publicKey: RSA_4096_PUBLIC };
+    },
+    act: async (page) => {
+      await inspectPicked(page);
+      await page.getByRole('button', { name: 'Import key' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Copy public key' }).waitFor();
+      await expectKeyUnbroken(page);
     },
   },
   {
@@ -207,6 +292,16 @@ const SHOTS: Shot[] = [
   },
   { name: 'keys-list', setup: (s) => (s.keys = [key('aws-course', { format: 'pem', type: 'ssh-rsa', bits: 2048, comment: '' }), key('putty-lab', { format: 'ppk-v3', needsPassphrase: true }), key('porthole', { format: 'generated' })]), act: nav('Keys') },
   { name: 'keys-empty', act: nav('Keys') },
+  {
+    name: 'keys-install-dialog',
+    height: 820,
+    setup: (s) => (s.keys = [key('aws-course')]),
+    act: async (page) => {
+      await nav('Keys')(page);
+      await page.getByRole('article', { name: 'aws-course' }).getByRole('button', { name: 'Install on host' }).click();
+      await page.getByRole('dialog', { name: 'Install “aws-course” on a host' }).waitFor();
+    },
+  },
   { name: 'keys-remove-confirm', setup: (s) => (s.keys = [key('aws-course')]), act: async (page) => { await nav('Keys')(page); await page.getByRole('button', { name: 'Remove key aws-course' }).click(); } },
   { name: 'prompt-host-key', setup: prompt({ kind: 'host-key', server: '203.0.113.7:22', keyType: 'ssh-ed25519', fingerprint: 'SHA256:4x3gS1fV0cQq8eYzI2z4O6m2V5hR3n1S0kq7z3aB9cE' }) },
   { name: 'prompt-passphrase', setup: prompt({ kind: 'passphrase', keyLabel: 'aws-course', retry: false, canRemember: true }) },
@@ -236,17 +331,37 @@ const SHOTS: Shot[] = [
   },
   {
     name: 'notebooks-running',
-    setup: (s) => {
-      withHostAndKey(s);
-      s.sessions = [session('gpu-vm', { kind: 'ready', notebook: NOTEBOOK, forwards: [], reconnected: false })];
-      s.servers = [
-        { pid: 4242, port: 8888, rootDir: '/home/ubuntu/learnml', version: '4.2.5', kind: 'JupyterLab', current: true },
-        { pid: 3100, port: 8890, rootDir: '/home/ubuntu', version: '6.4.12', kind: 'Notebook', current: false },
-      ];
-    },
+    setup: readyWithServers,
     act: async (page) => {
       await nav('Notebooks')(page);
       await page.getByRole('button', { name: 'Copy URL' }).waitFor();
+    },
+  },
+  {
+    name: 'notebooks-stop-confirm',
+    setup: readyWithServers,
+    act: async (page, s) => {
+      await nav('Notebooks')(page);
+      await page.getByRole('button', { name: 'Stop', exact: true }).click();
+      const question = page.getByRole('alertdialog', { name: 'Stop Jupyter on “gpu-vm”?' });
+      await question.waitFor();
+      // The safe choice has focus; nothing is stopped until the user says so.
+      await waitFor('focus on Cancel', () => isFocused(question.getByRole('button', { name: 'Cancel' })));
+      expect(s.calls.filter((c) => c.name === 'sessions:stop-server' || c.name === 'sessions:disconnect')).toEqual([]);
+    },
+  },
+  {
+    name: 'hosts-stop-confirm',
+    setup: readyWithServers,
+    act: async (page, s) => {
+      const openQuestion = async () => {
+        await page.getByRole('button', { name: 'More actions for gpu-vm' }).click();
+        await page.getByRole('menuitem', { name: 'Stop Jupyter server' }).click();
+        return page.getByRole('alertdialog', { name: 'Stop Jupyter on “gpu-vm”?' });
+      };
+      await (await openQuestion()).getByRole('button', { name: 'Cancel' }).click();
+      expect(s.calls.filter((c) => c.name === 'sessions:stop-server')).toEqual([]);
+      await (await openQuestion()).getByText('Disconnect instead', { exact: false }).waitFor();
     },
   },
   { name: 'notebooks-empty', act: nav('Notebooks') },

@@ -1,5 +1,4 @@
 import type { KeyRefView, KeyView } from '../../../main/ipc/contract';
-import { useDialogs } from '../shell/dialogs';
 import { Button } from '../ui/Button';
 import { SelectField, type SelectOption } from '../ui/SelectField';
 import { TextInput } from '../ui/TextInput';
@@ -18,8 +17,8 @@ function keyRefOf(id: string): KeyRefView {
   return { kind: 'agent' };
 }
 
-export function ConnectionFields({ draft, set, errors, keys }: EditorSectionProps & { keys: readonly KeyView[] }) {
-  const dialogs = useDialogs();
+/** `focusKey`: the editor came back from importing a key, so focus starts on the key it picked. */
+export function ConnectionFields({ draft, set, errors, keys, onImportKey, focusKey }: EditorSectionProps & { keys: readonly KeyView[]; onImportKey: () => void; focusKey: boolean }) {
   const options: SelectOption[] = [
     ...keys.map((k) => ({ id: `vault:${k.name}`, label: `${k.name} (${describeKeyType(k.type, k.bits)})` })),
     ...(draft.key.kind === 'path' ? [{ id: keyId(draft.key), label: `File: ${draft.key.path}` }] : []),
@@ -30,7 +29,7 @@ export function ConnectionFields({ draft, set, errors, keys }: EditorSectionProp
     <fieldset className="form-section">
       <legend className="section-title">Connection</legend>
       <div className="form-grid">
-        <TextInput label="Name" value={draft.name} onChange={(name) => set({ name })} error={errors['name']} placeholder="e.g. gpu-vm" description="Any name you will recognise." isRequired autoFocus />
+        <TextInput label="Name" value={draft.name} onChange={(name) => set({ name })} error={errors['name']} placeholder="e.g. gpu-vm" description="Any name you will recognise." isRequired autoFocus={!focusKey} />
         <TextInput label="Address" value={draft.host} onChange={(host) => set({ host })} error={errors['host']} placeholder="e.g. 203.0.113.7" description="The VM’s public IP address or DNS name, from your cloud console." isRequired />
         <TextInput label="User" value={draft.user} onChange={(user) => set({ user })} error={errors['user']} placeholder="e.g. ubuntu" description="ubuntu on AWS Ubuntu images, ec2-user on Amazon Linux, azureuser on Azure." />
         <TextInput label="SSH port" value={draft.port} onChange={(port) => set({ port })} error={errors['port']} placeholder="22" inputMode="numeric" description="Leave empty for 22." />
@@ -38,6 +37,7 @@ export function ConnectionFields({ draft, set, errors, keys }: EditorSectionProp
       <div className="field-row">
         <SelectField
           className="grow"
+          autoFocus={focusKey}
           label="Key"
           value={keyId(draft.key)}
           options={options}
@@ -45,7 +45,7 @@ export function ConnectionFields({ draft, set, errors, keys }: EditorSectionProp
           error={errors['key']}
           description={keys.length === 0 ? 'You have no keys in Porthole yet: import the one you log in with, or use ssh-agent.' : 'The key this VM accepts.'}
         />
-        <Button className="field-row-button" onPress={() => dialogs.show({ kind: 'key-wizard', mode: 'import' })}>
+        <Button className="field-row-button" onPress={onImportKey}>
           Import a key…
         </Button>
       </div>

@@ -1,10 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Form } from 'react-aria-components';
 import type { ErrorView, HostView, Result } from '../../../main/ipc/contract';
 import { useApi, useSnapshot } from '../store/context';
+import { useDialogs, type EditorState } from '../shell/dialogs';
 import { AppDialog, DialogFooter } from '../ui/AppDialog';
 import { Button } from '../ui/Button';
 import { ErrorNote } from '../ui/ErrorNote';
+import { useFocusFirstInvalid } from '../ui/use-focus-first-invalid';
 import { draftFromHost, editorFieldOf, emptyDraft, hostInputFromDraft, type HostDraft } from './host-draft';
 import { parseProfileErrors } from './field-errors';
 import { validateDraft, type DraftErrors } from './validate';
@@ -20,22 +22,22 @@ export interface EditorSectionProps {
   readonly errors: DraftErrors;
 }
 
-/** Add or edit a host. Problems show on their field as soon as the field was touched or Save pressed. */
-export function HostEditor({ host, keyName, onClose }: { host: HostView | null; keyName: string | null; onClose: () => void }) {
+/**
+ * Add or edit a host. Problems show on their field as soon as the field was touched or Save pressed.
+ * `resume`: the form as the user left it for the key wizard; it comes back with focus on the key.
+ */
+export function HostEditor({ host, keyName, resume, onClose }: { host: HostView | null; keyName: string | null; resume: EditorState | null; onClose: () => void }) {
   const api = useApi();
+  const dialogs = useDialogs();
   const { hosts, keys } = useSnapshot();
-  const [draft, setDraft] = useState<HostDraft>(() => (host ? draftFromHost(host) : emptyDraft(keyName ?? keys?.[0]?.name ?? null)));
-  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
-  const [submitted, setSubmitted] = useState(false);
+  const [draft, setDraft] = useState<HostDraft>(() => resume?.draft ?? (host ? draftFromHost(host) : emptyDraft(keyName ?? keys?.[0]?.name ?? null)));
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set(resume?.touched));
+  const [submitted, setSubmitted] = useState(resume?.submitted ?? false);
   const [serverErrors, setServerErrors] = useState<{ fields: DraftErrors; general: readonly string[] }>({ fields: {}, general: [] });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorView | null>(null);
-  // Each Save that ends in field errors moves focus to the first of them (keyboard and screen-reader users land on it).
-  const [failedSaves, setFailedSaves] = useState(0);
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (failedSaves > 0) form.current?.querySelector<HTMLElement>('input[aria-invalid="true"], textarea[aria-invalid="true"]')?.focus();
-  }, [failedSaves]);
+  // Each Save that ends in field errors moves focus to the first of them.
+  const [form, focusFirstInvalid] = useFocusFirstInvalid();
 
   const takenNames = useMemo(() => (hosts ?? []).map((h) => h.name).filter((n) => n !== host?.name), [hosts, host]);
   const clientErrors = validateDraft(draft, takenNames);
@@ -54,7 +56,7 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
   const onSave = async (): Promise<void> => {
     setSubmitted(true);
     if (Object.keys(clientErrors).length > 0) {
-      setFailedSaves((n) => n + 1);
+      focusFirstInvalid();
       return;
     }
     setBusy(true);
@@ -77,9 +79,12 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
       const fields: Record<string, string> = {};
       for (const [path, message] of Object.entries(parsed.fields)) fields[editorFieldOf(path)] = message;
       setServerErrors({ fields, general: parsed.general });
-      setFailedSaves((n) => n + 1);
+      focusFirstInvalid();
     }
   };
+
+  // One dialog at a time: the wizard takes the form along and brings it back.
+  const importKey = (): void => dialogs.show({ kind: 'key-wizard', mode: 'import', forEditor: { host, state: { draft, touched: [...touched], submitted } } });
 
   const invalid = error?.code === 'profiles.invalid';
   const fieldCount = Object.keys(shown).length;
@@ -96,7 +101,7 @@ export function HostEditor({ host, keyName, onClose }: { host: HostView | null; 
         }}
       >
         <div className="dialog-body dialog-scroll">
-          <ConnectionFields draft={draft} set={set} errors={shown} keys={keys ?? []} />
+          <ConnectionFields draft={draft} set={set} errors={shown} keys={keys ?? []} onImportKey={importKey} focusKey={resume !== null} />
           <JupyterFields draft={draft} set={set} errors={shown} />
           <AdvancedFields draft={draft} set={set} errors={shown} />
           {error && !invalid ? <ErrorNote error={error} /> : null}

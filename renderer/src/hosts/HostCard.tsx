@@ -11,6 +11,7 @@ import { MoreMenu } from '../ui/MoreMenu';
 import { useCommand } from '../ui/use-command';
 import { needsClock, presentSession, type Action, type ActionKind } from './session-presentation';
 import { useHostKeyWarning } from './HostKeyChangedLayer';
+import { StopServerConfirm } from '../notebooks/StopServerConfirm';
 
 /** One saved host: its live state from the last snapshot and the one obvious next step. */
 export function HostCard({ host, session }: { host: HostView; session: SessionView | undefined }) {
@@ -18,8 +19,8 @@ export function HostCard({ host, session }: { host: HostView; session: SessionVi
   const now = useNow(needsClock(session));
   const view = presentSession(session, { hasForwards: host.forwards.length > 0 }, now);
   const [command, run] = useCommand();
-  const [confirmRemove, setConfirmRemove] = useState(false);
-  const perform = usePerform(host, setConfirmRemove, run);
+  const [confirm, setConfirm] = useState<Confirmation | null>(null);
+  const perform = usePerform(host, setConfirm, run);
   const titleId = `host-${host.name}-title`;
 
   return (
@@ -56,14 +57,27 @@ export function HostCard({ host, session }: { host: HostView; session: SessionVi
         <MoreMenu label={`More actions for ${host.name}`} actions={view.menu.map((a) => ({ ...a, danger: a.kind === 'remove' }))} onAction={perform} />
       </div>
       <ConfirmDialog
-        isOpen={confirmRemove}
+        isOpen={confirm === 'remove'}
         title={`Remove “${host.name}”?`}
         body={<p>Porthole forgets how to reach this VM. Nothing on the VM changes, and your keys stay in Keys.</p>}
         confirmLabel="Remove host"
-        onClose={() => setConfirmRemove(false)}
+        onClose={() => setConfirm(null)}
         onConfirm={() => {
-          setConfirmRemove(false);
+          setConfirm(null);
           void run(() => api.hosts.remove({ name: host.name }));
+        }}
+      />
+      <StopServerConfirm
+        host={host.name}
+        isOpen={confirm === 'stop-server'}
+        onClose={() => setConfirm(null)}
+        onDisconnect={() => {
+          setConfirm(null);
+          void run(() => api.sessions.disconnect({ host: host.name }));
+        }}
+        onStop={() => {
+          setConfirm(null);
+          void run(() => api.sessions.stopServer({ host: host.name }));
         }}
       />
     </article>
@@ -86,8 +100,11 @@ function ActionButton({ action, host, busy, primary, onPress }: { action: Action
   );
 }
 
+/** The card actions that lose something, asked about first. */
+type Confirmation = 'remove' | 'stop-server';
+
 /** Each card action is one command; Cancel is a disconnect (it stops whatever step is running). */
-function usePerform(host: HostView, setConfirmRemove: (open: boolean) => void, run: ReturnType<typeof useCommand>[1]) {
+function usePerform(host: HostView, setConfirm: (confirmation: Confirmation) => void, run: ReturnType<typeof useCommand>[1]) {
   const api = useApi();
   const store = useStore();
   const dialogs = useDialogs();
@@ -121,7 +138,7 @@ function usePerform(host: HostView, setConfirmRemove: (open: boolean) => void, r
         });
         return;
       case 'stop-server':
-        void run(() => api.sessions.stopServer(name));
+        setConfirm('stop-server');
         return;
       case 'connect-forwards':
         void run(() => api.sessions.connect(name));
@@ -130,7 +147,7 @@ function usePerform(host: HostView, setConfirmRemove: (open: boolean) => void, r
         dialogs.show({ kind: 'host-editor', host });
         return;
       case 'remove':
-        setConfirmRemove(true);
+        setConfirm('remove');
         return;
     }
   };

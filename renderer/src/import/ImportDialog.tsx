@@ -8,6 +8,7 @@ import { ErrorNote } from '../ui/ErrorNote';
 import { Icon } from '../ui/Icon';
 import { MoreInfo } from '../ui/MoreInfo';
 import { useCommand } from '../ui/use-command';
+import { summarizeImport } from './import-summary';
 
 type Source = 'ssh-config' | 'putty';
 const SOURCES: readonly Source[] = ['ssh-config', 'putty'];
@@ -29,6 +30,9 @@ export function ImportDialog({ initialSource, onClose }: { initialSource: Source
       setChosen(new Set(p.candidates.filter((c) => !c.exists).map((c) => c.host.name)));
     });
   }, [api, runLoad, source]);
+
+  // The notes follow the ticks: a host left out is imported with no change at all.
+  const summary = preview ? summarizeImport(preview, chosen) : null;
 
   const doImport = async (): Promise<void> => {
     const result = await runSave(() => api.hosts.import({ source, path: null, names: [...chosen] }));
@@ -68,27 +72,27 @@ export function ImportDialog({ initialSource, onClose }: { initialSource: Source
               </li>
             ))}
           </ul>
-          {preview.warnings.length > 0 ? (
+          {summary && summary.changes.length > 0 ? (
             <div className="note note-warning">
               <Icon name="warning" className="note-icon" />
               <div className="note-text">
                 <p className="note-message">Imported with a change</p>
                 <ul className="plain-list">
-                  {preview.warnings.map((w) => (
-                    <li key={`${w.host}-${w.message}`}>
-                      <strong>{w.host}</strong>: {w.message}
+                  {summary.changes.map((w) => (
+                    <li key={`${w.host}-${w.text}`}>
+                      <strong>{w.host}</strong>: {w.text}
                     </li>
                   ))}
                 </ul>
               </div>
             </div>
           ) : null}
-          {preview.skipped.length > 0 ? (
-            <MoreInfo title={`${preview.skipped.length} skipped`}>
+          {summary && summary.skipped.length > 0 ? (
+            <MoreInfo title={`${summary.skipped.length} skipped`}>
               <ul className="plain-list">
-                {preview.skipped.map((s) => (
-                  <li key={s.host}>
-                    <strong>{s.host}</strong>: {s.reason}
+                {summary.skipped.map((s) => (
+                  <li key={`${s.host}-${s.text}`}>
+                    <strong>{s.host}</strong>: {s.text}
                   </li>
                 ))}
               </ul>

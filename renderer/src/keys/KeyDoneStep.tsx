@@ -9,8 +9,12 @@ import { useCommand } from '../ui/use-command';
 import { describeKeyType } from './key-formats';
 import { InstallKeyForm } from './InstallKeyForm';
 
-/** The public key, a Copy button, and where it has to be pasted for the VM to accept it. */
-export function KeyDoneStep({ keyView, generated, onClose, onAddHost }: { keyView: KeyView; generated: boolean; onClose: () => void; onAddHost: () => void }) {
+/**
+ * The public key, a Copy button, and where it has to be pasted for the VM to accept it.
+ * `onAddHost` offers a new host with this key; null when the wizard came from the host
+ * editor, where closing ("Use it for this host") goes back with the key picked.
+ */
+export function KeyDoneStep({ keyView, generated, onClose, onAddHost }: { keyView: KeyView; generated: boolean; onClose: () => void; onAddHost: (() => void) | null }) {
   const api = useApi();
   const store = useStore();
   const [copy, run] = useCommand();
@@ -82,10 +86,18 @@ export function KeyDoneStep({ keyView, generated, onClose, onAddHost }: { keyVie
         </Tabs>
       </div>
       <DialogFooter>
-        <Button onPress={onClose}>Done</Button>
-        <Button variant="primary" onPress={onAddHost}>
-          Add a host with this key
-        </Button>
+        {onAddHost ? (
+          <>
+            <Button onPress={onClose}>Done</Button>
+            <Button variant="primary" onPress={onAddHost}>
+              Add a host with this key
+            </Button>
+          </>
+        ) : (
+          <Button variant="primary" onPress={onClose}>
+            Use it for this host
+          </Button>
+        )}
       </DialogFooter>
     </>
   );

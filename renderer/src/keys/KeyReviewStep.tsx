@@ -6,6 +6,7 @@ import { DialogFooter } from '../ui/AppDialog';
 import { Button } from '../ui/Button';
 import { ErrorNote, InfoNote } from '../ui/ErrorNote';
 import { TextInput } from '../ui/TextInput';
+import { useFocusFirstInvalid } from '../ui/use-focus-first-invalid';
 import { describeFormat, describeKeyType } from './key-formats';
 import type { WizardStep } from './KeyWizard';
 
@@ -21,6 +22,8 @@ export function KeyReviewStep({ step, onBack, onCancel, onImported }: { step: Ex
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorView | null>(null);
   const [submitted, setSubmitted] = useState(false);
+  // The field's text is selected (a refused passphrase, a taken name): the next try replaces it.
+  const [form, focusFirstInvalid] = useFocusFirstInvalid({ selectText: true });
 
   if (inspection.kind === 'invalid') {
     return (
@@ -54,18 +57,26 @@ export function KeyReviewStep({ step, onBack, onCancel, onImported }: { step: Ex
 
   const submit = async (): Promise<void> => {
     setSubmitted(true);
-    if (nameError !== undefined || (inspection.encrypted && passphrase === '')) return;
+    if (nameError !== undefined || (inspection.encrypted && passphrase === '')) {
+      focusFirstInvalid();
+      return;
+    }
     setBusy(true);
     const result = await api.keys
       .import({ source: step.source, name: name.trim(), ...(inspection.encrypted ? { passphrase } : {}) })
       .catch((): { ok: false; error: ErrorView } => ({ ok: false, error: { code: 'ipc.no-answer', message: 'Porthole did not answer.', retryable: true } }));
     setBusy(false);
-    if (result.ok) onImported(result.value);
-    else setError(result.error);
+    if (result.ok) {
+      onImported(result.value);
+      return;
+    }
+    setError(result.error);
+    if (PASSPHRASE_ERRORS.has(result.error.code)) focusFirstInvalid();
   };
 
   return (
     <Form
+      ref={form}
       className="dialog-form"
       validationBehavior="aria"
       onSubmit={(e) => {

@@ -6,6 +6,7 @@ import { Button } from '../ui/Button';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Icon } from '../ui/Icon';
 import { useCommand } from '../ui/use-command';
+import { StopServerConfirm } from './StopServerConfirm';
 
 /** Hosts with a live connection: the ones whose servers can be listed. */
 function isConnected(session: SessionView): boolean {
@@ -81,6 +82,7 @@ function ServerRow({ host, server }: { host: string; server: RemoteServerView })
   const api = useApi();
   const store = useStore();
   const [command, run] = useCommand();
+  const [confirmStop, setConfirmStop] = useState(false);
   return (
     <tr>
       <td>
@@ -109,9 +111,22 @@ function ServerRow({ host, server }: { host: string; server: RemoteServerView })
                 <Icon name="copy" />
                 Copy URL
               </Button>
-              <Button variant="danger" onPress={() => void run(() => api.sessions.stopServer({ host }))}>
+              <Button variant="danger" onPress={() => setConfirmStop(true)}>
                 Stop
               </Button>
+              <StopServerConfirm
+                host={host}
+                isOpen={confirmStop}
+                onClose={() => setConfirmStop(false)}
+                onDisconnect={() => {
+                  setConfirmStop(false);
+                  void run(() => api.sessions.disconnect({ host }));
+                }}
+                onStop={() => {
+                  setConfirmStop(false);
+                  void run(() => api.sessions.stopServer({ host }));
+                }}
+              />
             </>
           ) : (
             <span className="muted small">Started outside this session</span>

@@ -7,9 +7,9 @@ export interface SelectOption {
 }
 
 /** A labelled react-aria Select (a button opening a listbox), error on the field. */
-export function SelectField({ label, value, options, onChange, error, description, className }: { label: string; value: string; options: readonly SelectOption[]; onChange: (id: string) => void; error?: string | undefined; description?: ReactNode; className?: string }) {
+export function SelectField({ label, value, options, onChange, error, description, className, autoFocus = false }: { label: string; value: string; options: readonly SelectOption[]; onChange: (id: string) => void; error?: string | undefined; description?: ReactNode; className?: string; autoFocus?: boolean }) {
   return (
-    <Select className={`field${className ? ` ${className}` : ''}`} value={value} onChange={(key) => onChange(String(key))} isInvalid={error !== undefined} validationBehavior="aria">
+    <Select className={`field${className ? ` ${className}` : ''}`} value={value} onChange={(key) => onChange(String(key))} isInvalid={error !== undefined} validationBehavior="aria" autoFocus={autoFocus}>
       <Label className="field-label">{label}</Label>
       <Button className="field-input select-button">
         <SelectValue className="select-value" />

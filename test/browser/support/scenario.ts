@@ -103,6 +103,8 @@ export class ScenarioService implements BridgedService {
   servers: RemoteServerView[] = [];
   settings: SettingsView = { keepaliveSeconds: 15, browser: { kind: 'default' }, launchAtLogin: false, notifications: true, promptTimeoutSeconds: 120 };
   inspection: KeyInspectionView = { kind: 'private', format: 'pem', type: 'ssh-rsa', encrypted: false, fingerprint: 'SHA256:Wv7KJ0x2s3hQm8yQk1r3D0f0yq7b0JmJYkO2n0x9a1c', comment: '', suggestedName: 'mykey' };
+  /** What a key imported in this scenario looks like, beyond its name and format. */
+  importedKey: Partial<KeyView> = {};
   importPreview: ImportPreviewView = { source: 'ssh-config', path: '/home/student/.ssh/config', candidates: [], skipped: [], warnings: [] };
   cloudAccounts: CloudAccountsView = {
     aws: {
@@ -157,7 +159,7 @@ export class ScenarioService implements BridgedService {
       'keys:pick-file': h('keys:pick-file', () => ({ path: '/home/student/Downloads/mykey.pem' })),
       'keys:inspect': h('keys:inspect', () => this.inspection),
       'keys:import': h('keys:import', ({ name }) => {
-        const added = key(name, { format: this.inspection.kind === 'private' ? this.inspection.format : 'openssh' });
+        const added = key(name, { format: this.inspection.kind === 'private' ? this.inspection.format : 'openssh', ...this.importedKey });
         this.keys = [...this.keys, added];
         this.emit('keys:changed', { keys: this.keys });
         return added;
