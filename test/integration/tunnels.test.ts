@@ -161,11 +161,10 @@ describe('local forwards', () => {
     expect(frozen.length).toBeGreaterThan(0);
     for (const pid of frozen) signal(pid, 'SIGSTOP');
     cleanups.push(async () => frozen.forEach((pid) => signal(pid, 'SIGCONT')));
-    const started = Date.now();
-    await waitFor('keepalive to notice', () => connection.snapshot().kind !== 'ready', { timeoutMs: 5_000 });
-    const detectedMs = Date.now() - started;
+    // The frozen link never closes, so only a keepalive can notice it: without one this wait
+    // times out however long it is (the bound only ends the test, at 150 silent intervals).
+    await waitFor('keepalive to notice', () => connection.snapshot().kind !== 'ready', { timeoutMs: 30_000 });
     expect(connection.snapshot()).toMatchObject({ kind: 'reconnecting', lastError: { code: 'ssh.connection-lost' } });
-    expect(detectedMs).toBeLessThan(5_000);
     await connection.whenReady(10_000);
     for (const pid of frozen) signal(pid, 'SIGKILL');
   });
@@ -210,10 +209,9 @@ describe('forward errors', () => {
     const silent: Server = createServer((socket) => socket.resume());
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => silent.close(resolve)));
-    const started = Date.now();
+    // The server never speaks, so only the handshake deadline ends this: without it start() never settles.
     const connection = connectionTo(host, { target: { host: '127.0.0.1', port: (silent.address() as AddressInfo).port, username: 'x' }, handshakeTimeoutMs: 800 });
-    await expect(connection.start()).rejects.toMatchObject({ code: 'ssh.timeout' });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(connection.start()).rejects.toMatchObject({ code: 'ssh.timeout', message: expect.stringContaining('never completed the SSH handshake') });
   });
 
   it('an unknown host name gives ssh.dns-failed; a closed port gives ssh.connection-refused', async () => {
