@@ -11,12 +11,16 @@
  * key jobs run inline here (not on the key worker thread, which would not see the wrappers);
  * they are the same decode the worker runs.
  */
+import type * as Crypto from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as HashWasm from 'hash-wasm';
+import type * as Ssh2 from 'ssh2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importKeyText } from '../../main/keys';
 import { runKeyWorkInline } from '../../main/keys/key-work';
+import type * as Wire from '../../main/keys/wire';
 import { PortholeError } from '../../main/shared/errors';
 import { runChecked } from '../env/processes';
 
@@ -24,7 +28,7 @@ import { runChecked } from '../env/processes';
 const work = vi.hoisted(() => [] as string[]);
 
 vi.mock('../../main/keys/wire', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../main/keys/wire')>();
+  const real = await importOriginal<typeof Wire>();
   return {
     ...real,
     modPow: (...args: Parameters<typeof real.modPow>) => (work.push('modPow'), real.modPow(...args)),
@@ -32,7 +36,7 @@ vi.mock('../../main/keys/wire', async (importOriginal) => {
   };
 });
 vi.mock('node:crypto', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:crypto')>();
+  const real = await importOriginal<typeof Crypto>();
   return {
     ...real,
     // OpenSSL computes y = g^x mod p while it decodes a PKCS#8 DSA key.
@@ -41,13 +45,13 @@ vi.mock('node:crypto', async (importOriginal) => {
   };
 });
 vi.mock('ssh2', async (importOriginal) => {
-  const real = await importOriginal<typeof import('ssh2')>();
+  const real = await importOriginal<typeof Ssh2>();
   // ssh2's parseKey runs bcrypt_pbkdf over the passphrase of an encrypted OpenSSH key.
   const parseKey = (...args: Parameters<typeof real.utils.parseKey>) => (work.push('bcrypt parseKey'), real.utils.parseKey(...args));
   return { ...real, utils: { ...real.utils, parseKey } };
 });
 vi.mock('hash-wasm', async (importOriginal) => {
-  const real = await importOriginal<typeof import('hash-wasm')>();
+  const real = await importOriginal<typeof HashWasm>();
   return {
     ...real,
     argon2id: (...args: Parameters<typeof real.argon2id>) => (work.push('argon2'), real.argon2id(...args)),
