@@ -24,40 +24,34 @@ import type * as Wire from '../../main/keys/wire';
 import { PortholeError } from '../../main/shared/errors';
 import { runChecked } from '../env/processes';
 
-/** Names of the costly routines called since the last reset, in order. */
-const work = vi.hoisted(() => [] as string[]);
+/**
+ * `work`: the names of the costly routines called since the last reset, in order;
+ * `recording(name, fn)`: `fn`, adding `name` to `work` at each call. (Hoisted: the module
+ * mocks below are set up before anything else in this file runs.)
+ */
+const { work, recording } = vi.hoisted(() => {
+  const calls: string[] = [];
+  const wrap = <F extends (...args: never[]) => unknown>(name: string, fn: F): F => ((...args: Parameters<F>) => (calls.push(name), fn(...args))) as F;
+  return { work: calls, recording: wrap };
+});
 
 vi.mock('../../main/keys/wire', async (importOriginal) => {
   const real = await importOriginal<typeof Wire>();
-  return {
-    ...real,
-    modPow: (...args: Parameters<typeof real.modPow>) => (work.push('modPow'), real.modPow(...args)),
-    modInverse: (...args: Parameters<typeof real.modInverse>) => (work.push('modInverse'), real.modInverse(...args)),
-  };
+  return { ...real, modPow: recording('modPow', real.modPow), modInverse: recording('modInverse', real.modInverse) };
 });
 vi.mock('node:crypto', async (importOriginal) => {
   const real = await importOriginal<typeof Crypto>();
-  return {
-    ...real,
-    // OpenSSL computes y = g^x mod p while it decodes a PKCS#8 DSA key.
-    createPrivateKey: (...args: Parameters<typeof real.createPrivateKey>) => (work.push('createPrivateKey'), real.createPrivateKey(...args)),
-    createECDH: (...args: Parameters<typeof real.createECDH>) => (work.push('createECDH'), real.createECDH(...args)),
-  };
+  // OpenSSL computes y = g^x mod p while it decodes a PKCS#8 DSA key.
+  return { ...real, createPrivateKey: recording('createPrivateKey', real.createPrivateKey), createECDH: recording('createECDH', real.createECDH) };
 });
 vi.mock('ssh2', async (importOriginal) => {
   const real = await importOriginal<typeof Ssh2>();
   // ssh2's parseKey runs bcrypt_pbkdf over the passphrase of an encrypted OpenSSH key.
-  const parseKey = (...args: Parameters<typeof real.utils.parseKey>) => (work.push('bcrypt parseKey'), real.utils.parseKey(...args));
-  return { ...real, utils: { ...real.utils, parseKey } };
+  return { ...real, utils: { ...real.utils, parseKey: recording('bcrypt parseKey', real.utils.parseKey) } };
 });
 vi.mock('hash-wasm', async (importOriginal) => {
   const real = await importOriginal<typeof HashWasm>();
-  return {
-    ...real,
-    argon2id: (...args: Parameters<typeof real.argon2id>) => (work.push('argon2'), real.argon2id(...args)),
-    argon2i: (...args: Parameters<typeof real.argon2i>) => (work.push('argon2'), real.argon2i(...args)),
-    argon2d: (...args: Parameters<typeof real.argon2d>) => (work.push('argon2'), real.argon2d(...args)),
-  };
+  return { ...real, argon2id: recording('argon2', real.argon2id), argon2i: recording('argon2', real.argon2i), argon2d: recording('argon2', real.argon2d) };
 });
 
 /** Everything that multiplies big numbers or derives keys; OpenSSL's plain decoding of given numbers is not among them. */
