@@ -164,7 +164,7 @@ describe('local forwards', () => {
     for (const pid of frozen) signal(pid, 'SIGSTOP');
     cleanups.push(async () => frozen.forEach((pid) => signal(pid, 'SIGCONT')));
     // The frozen link never closes, so only a keepalive can notice it: without one this wait
-    // times out however long it is (the bound only ends the test, at 150 silent intervals).
+    // fails however long it is (its bound, 150 keepalive intervals, only ends the test).
     await waitFor('keepalive to notice', () => connection.snapshot().kind !== 'ready', { timeoutMs: 30_000 });
     expect(connection.snapshot()).toMatchObject({ kind: 'reconnecting', lastError: { code: 'ssh.connection-lost' } });
     await connection.whenReady(10_000);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,16 @@ import { newMarker, parseMarked, shQuote, startScript, type StartRequest } from 
 import { readStartReport, redact } from '../../main/jupyter/launcher';
 import { run, terminate } from '../env/processes';
 import { waitFor } from '../env/wait';
+
+/** The error readStartReport throws for `lines` (and a failure of the test when it throws none). */
+function startFailure(lines: readonly { key: string; value: string }[], flavour: 'lab' | 'server', timeoutMs: number): unknown {
+  try {
+    readStartReport(lines, { flavour, timeoutMs });
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected readStartReport to fail');
+}
 
 describe('remote script plumbing', () => {
   it('quotes any value safely for sh (checked by the real /bin/sh)', () => {
@@ -101,15 +111,7 @@ while :; do sleep 1; done
     const lines = await runStart(request(binDir, runtimeDir, python, 1_000));
     expect(lines.map((line) => line.key)).not.toContain('runtime-json');
     expect(lines.find((line) => line.key === 'runtime-incomplete')?.value).toMatch(/^jpserver-\d+\.json$/);
-    const error = (() => {
-      try {
-        readStartReport(lines, { flavour: 'server', timeoutMs: 1_000 });
-      } catch (e) {
-        return e;
-      }
-      return undefined;
-    })();
-    expect(error).toMatchObject({ code: 'jupyter.start-timeout', retryable: true, message: expect.stringMatching(/did not finish writing its runtime file jpserver-\d+\.json within 1 s/) });
+    expect(startFailure(lines, 'server', 1_000)).toMatchObject({ code: 'jupyter.start-timeout', retryable: true, message: expect.stringMatching(/did not finish writing its runtime file jpserver-\d+\.json within 1 s/) });
   });
 
   it('a half-written file that happens to end in "}" is not complete while Python cannot parse it', async () => {
@@ -123,7 +125,7 @@ while :; do sleep 1; done
   it('reports the whole file once Jupyter has finished writing it, and the server reads from it', async () => {
     const { binDir, runtimeDir, finish } = standIn('"/home/u/odd}');
     const report = runStart(request(binDir, runtimeDir, '/usr/bin/python3', 20_000));
-    await waitFor('the stand-in to write half its runtime file', () => existsSync(runtimeDir) && execFileSync('ls', [runtimeDir]).toString().includes('jpserver-'));
+    await waitFor('the stand-in to write half its runtime file', () => existsSync(runtimeDir) && readdirSync(runtimeDir).some((name) => name.startsWith('jpserver-')));
     finish();
     const lines = await report;
     const server = readStartReport(lines, { flavour: 'server', timeoutMs: 20_000 });
@@ -133,14 +135,7 @@ while :; do sleep 1; done
 });
 
 describe('readStartReport', () => {
-  const fail = (lines: { key: string; value: string }[]) => {
-    try {
-      readStartReport(lines, { flavour: 'lab', timeoutMs: 60_000 });
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected readStartReport to fail');
-  };
+  const fail = (lines: { key: string; value: string }[]) => startFailure(lines, 'lab', 60_000);
 
   it('a complete runtime file that is no server entry is jupyter.bad-report, not a timeout', () => {
     expect(fail([{ key: 'runtime-name', value: 'jpserver-7.json' }, { key: 'runtime-json', value: '{"hello": 1}' }])).toMatchObject({ code: 'jupyter.bad-report', message: expect.stringContaining('jpserver-7.json') });
