@@ -137,6 +137,7 @@ export class HostSession {
       password,
       localPort: jupyter.localPort ?? null,
       stopServerOnClose: jupyter.stopOnDisconnect,
+      onConnectionError: this.logConnectionError,
     });
     this.engine = { kind: 'notebook', connection, session };
     session.onStateChange((state, previous) => this.onNotebookState(state, previous));
@@ -186,11 +187,14 @@ export class HostSession {
     }
   }
 
+  /** One connection through a forward (the notebook's or a saved one) not carried: to the log; the forward goes on. */
+  private readonly logConnectionError = (error: unknown): void => this.deps.log('warn', toErrorInfo(error).message);
+
   /** Failures of the forwards once open (a remote port lost, one connection not carried) go to the log. */
   private forwardOptions(): Parameters<typeof ForwardSet.open>[2] {
     return {
       onRemoteError: (error) => this.deps.log('warn', error.message),
-      onConnectionError: (error) => this.deps.log('warn', toErrorInfo(error).message),
+      onConnectionError: this.logConnectionError,
     };
   }
 

@@ -5,7 +5,7 @@ import type { SshConnection } from '../ssh/connection';
 import { parseDynamicForward, parseLocalForward, parseRemoteForward, type ForwardSpec } from '../tunnels/forward-spec';
 import { ForwardSet } from '../tunnels/forward-set';
 import { addConnectionOptions, connectionFromCli, resolveTarget, stopSignal, type ConnectionCliOptions } from './connection-options';
-import { createReporter } from './reporter';
+import { connectionFailureReporter, createReporter } from './reporter';
 
 interface ForwardCommandOptions extends ConnectionCliOptions {
   local: string[];
@@ -65,11 +65,7 @@ async function runForward(destination: string, options: ForwardCommandOptions): 
       forwards = await ForwardSet.open(specs, live, {
         portFallback: options.nextFreePort ? 'next-free' : 'fail',
         onRemoteError: (error) => reporter.error(error.toInfo()),
-        // One forwarded connection failed (like ssh's "open failed" line); the forward goes on.
-        onConnectionError: (error) => {
-          const info = toErrorInfo(error);
-          reporter.emit({ event: 'connection-failed', code: info.code, message: info.message, ...(info.hint ? { hint: info.hint } : {}) }, `${info.message}${info.hint ? `\n  ${info.hint}` : ''}`);
-        },
+        onConnectionError: connectionFailureReporter(reporter),
       });
       reporter.emit({ event: 'ready', forwards: forwardLines(forwards) }, describeForwards(forwards, live.server));
     })();

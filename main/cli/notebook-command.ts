@@ -9,7 +9,7 @@ import type { SessionState } from '../session/notebook-session-state';
 import { addConnectionOptions, connectionFromCli, positiveInt, resolveTarget, stopSignal, type ConnectionCliOptions, type ResolvedTarget } from './connection-options';
 import { openVault } from './stores';
 import { openInBrowser } from './open-browser';
-import { createReporter, type Reporter } from './reporter';
+import { connectionFailureReporter, createReporter, type Reporter } from './reporter';
 
 export interface NotebookCommandOptions extends ConnectionCliOptions {
   localPort?: number;
@@ -121,6 +121,7 @@ export async function notebookFlow(resolved: ResolvedTarget, options: NotebookCo
       password,
       localPort: options.localPort ?? saved?.localPort ?? null,
       stopServerOnClose: options.stopOnExit ?? saved?.stopOnDisconnect ?? false,
+      onConnectionError: connectionFailureReporter(reporter),
     });
     session = live;
     const ended = new Promise<{ code: number }>((resolve) => {

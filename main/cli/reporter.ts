@@ -34,6 +34,17 @@ export function createReporter(json: boolean): Reporter {
   };
 }
 
+/**
+ * One forwarded connection could not be carried (like ssh's "open failed" line): a
+ * `connection-failed` event; the forward, and the command, go on.
+ */
+export function connectionFailureReporter(reporter: Reporter): (error: unknown) => void {
+  return (error) => {
+    const info = toErrorInfo(error);
+    reporter.emit({ event: 'connection-failed', code: info.code, message: info.message, ...(info.hint ? { hint: info.hint } : {}) }, `${info.message}${info.hint ? `\n  ${info.hint}` : ''}`);
+  };
+}
+
 /** Runs one subcommand with a reporter: a failure becomes a reported error and exit code 1. */
 export async function runReported(json: boolean, body: (reporter: Reporter) => Promise<void>): Promise<void> {
   const reporter = createReporter(json);

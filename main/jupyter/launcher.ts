@@ -199,23 +199,47 @@ export async function startJupyter(
         token: options.token,
         passwordConfig: options.passwordHash ? JSON.stringify(passwordConfig(install.versions, options.flavour, options.passwordHash)) : null,
         runtimeDir: install.runtimeDir,
+        python: install.python,
         timeoutMs,
       }),
     timeoutMs + 15_000,
   );
-  const logPath = valueOf(lines, 'log') ?? null;
-  const logTail = valuesOf(lines, 'log-line').join('\n');
   if (valueOf(lines, 'error') === 'root-dir') {
     throw new PortholeError({ code: 'jupyter.bad-root-dir', message: `The folder ${options.rootDir ?? ''} does not exist on the remote.`, hint: 'Choose an existing folder for the notebooks.', retryable: false });
   }
+  return readStartReport(lines, { flavour: options.flavour, timeoutMs });
+}
+
+/**
+ * The start script's report (pure, so it can be tested on recorded and damaged reports): the
+ * server from its runtime file, or an error that says which of the ways it failed.
+ */
+export function readStartReport(lines: readonly MarkedLine[], started: { readonly flavour: Flavour; readonly timeoutMs: number }): StartedServer {
+  const logPath = valueOf(lines, 'log') ?? null;
+  const logTail = redact(valuesOf(lines, 'log-line').join('\n')) || '(nothing)';
   const name = valueOf(lines, 'runtime-name');
   const json = valueOf(lines, 'runtime-json');
-  const info = name && json ? parseRuntimeFile(name, json) : null;
-  if (info) return { info, logPath, reused: false };
+  if (name !== undefined && json !== undefined) {
+    const info = parseRuntimeFile(name, json);
+    if (info) return { info, logPath, reused: false };
+    // Complete JSON (the script waits for that), but not a server entry Porthole knows.
+    throw new PortholeError({
+      code: 'jupyter.bad-report',
+      message: `jupyter ${started.flavour} started, but its runtime file ${name} does not describe a server Porthole can use.`,
+      hint: 'Check the Jupyter version on the remote (`jupyter --version`); updating jupyter_server or notebook usually helps.',
+      retryable: false,
+    });
+  }
   const died = valueOf(lines, 'died') !== undefined;
+  const incomplete = valueOf(lines, 'runtime-incomplete');
+  const what = died
+    ? `jupyter ${started.flavour} exited while starting`
+    : incomplete !== undefined
+      ? `jupyter ${started.flavour} did not finish writing its runtime file ${incomplete} within ${Math.round(started.timeoutMs / 1000)} s`
+      : `jupyter ${started.flavour} did not come up within ${Math.round(started.timeoutMs / 1000)} s`;
   throw new PortholeError({
     code: died ? 'jupyter.start-failed' : 'jupyter.start-timeout',
-    message: `${died ? `jupyter ${options.flavour} exited while starting` : `jupyter ${options.flavour} did not come up within ${Math.round(timeoutMs / 1000)} s`}. Its last output:\n${redact(logTail) || '(nothing)'}`,
+    message: `${what}. Its last output:\n${logTail}`,
     hint: 'Read the output above; a missing package or a broken environment is the usual cause.',
     retryable: !died,
   });

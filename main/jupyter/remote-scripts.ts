@@ -175,6 +175,8 @@ export interface StartRequest {
   /** Jupyter config JSON carrying the password hash, in password mode (never a flag: `ps` shows flags). */
   readonly passwordConfig: string | null;
   readonly runtimeDir: string;
+  /** The Python that runs this Jupyter, to check its runtime file parses ("" when unknown). */
+  readonly python: string;
   readonly timeoutMs: number;
 }
 
@@ -184,6 +186,11 @@ export interface StartRequest {
  * the runtime file carrying this PID: that file is written once the port is bound and
  * holds the real port. The token lives only in this script's text (stdin) and in
  * Jupyter's environment.
+ *
+ * Jupyter creates the runtime file and then writes it, so a file read in between is empty
+ * or cut short: it counts only once it is a closed JSON object that Jupyter's own Python
+ * parses (where that Python cannot be run, once the object is closed), and until then the
+ * script keeps waiting. A file that never completes is named in the timeout report.
  */
 export function startScript(marker: string, request: StartRequest): string {
   const args = ['--no-browser', '--ip=127.0.0.1', `--port=${request.port}`, `${request.portRetriesFlag}=50`];
@@ -206,14 +213,25 @@ ${request.passwordConfig ? 'JUPYTER_CONFIG_PATH="$OLD_JUPYTER_CONFIG_PATH"' : ''
 mv -f "$LOG" "$RD/porthole-jupyter-$PID.log" && LOG="$RD/porthole-jupyter-$PID.log"
 say pid "$PID"
 say log "$LOG"
+PY=${shQuote(request.python)}
+# printf is a shell builtin: the text (it holds the token) reaches Python on stdin, not argv.
+complete() {
+  case "$1" in '{'*'}') ;; *) return 1 ;; esac
+  [ -n "$PY" ] && [ -x "$PY" ] || return 0
+  printf '%s' "$1" | "$PY" -c 'import json, sys; json.load(sys.stdin)' >/dev/null 2>&1
+}
+PARTIAL=""
 i=0
 while [ "$i" -lt ${loops} ]; do
   for F in "$RD/nbserver-$PID.json" "$RD/jpserver-$PID.json"; do
-    if [ -f "$F" ]; then
+    [ -f "$F" ] || continue
+    TEXT=$(tr -d '\\r\\n' < "$F" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+    if complete "$TEXT"; then
       say runtime-name "$(basename "$F")"
-      say runtime-json "$(tr -d '\\n' < "$F")"
+      say runtime-json "$TEXT"
       exit 0
     fi
+    PARTIAL="$F"
   done
   if ! kill -0 "$PID" 2>/dev/null; then
     say died "$PID"
@@ -224,6 +242,7 @@ while [ "$i" -lt ${loops} ]; do
   i=$((i + 1))
 done
 say timeout "$PID"
+[ -z "$PARTIAL" ] || say runtime-incomplete "$(basename "$PARTIAL")"
 tail -n 40 "$LOG" | sed "s/^/$M log-line /"
 `;
 }

@@ -41,6 +41,8 @@ export interface NotebookOptions {
   readonly probeTimeoutMs?: number;
   /** How often a ready session checks that Jupyter still answers. */
   readonly healthIntervalMs?: number;
+  /** Told when one connection through the notebook's forward fails (the forward goes on): for the session's log. */
+  readonly onConnectionError?: (error: unknown) => void;
 }
 
 export type SessionListener = (state: SessionState, previous: SessionState) => void;
@@ -294,7 +296,7 @@ export class NotebookSession {
     this.forward = await LocalForward.open(
       { kind: 'local', bindHost: '127.0.0.1', bindPort: preferred, remoteHost: '127.0.0.1', remotePort: info.port },
       this.connection,
-      { portFallback: this.options.localPort ? 'fail' : 'next-free' },
+      { portFallback: this.options.localPort ? 'fail' : 'next-free', ...(this.options.onConnectionError ? { onConnectionError: this.options.onConnectionError } : {}) },
     );
     this.dispatch({ type: 'forwarded' });
   }

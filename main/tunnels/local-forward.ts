@@ -7,7 +7,7 @@
  */
 import type { Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { PortholeError } from '../shared/errors';
+import { refusedOverCap, type ConnectionCapOptions } from './connection-cap';
 import type { ForwardSpec } from './forward-spec';
 import { closeServer, listenLocal, type PortFallback } from './listen';
 import { pipePair } from './pipe-pair';
@@ -19,19 +19,13 @@ export interface ChannelSource {
   openChannel(target: { host: string; port: number }, origin?: { host: string; port: number }): Promise<Duplex>;
 }
 
-export interface ForwardOptions {
+export interface ForwardOptions extends ConnectionCapOptions {
   readonly portFallback?: PortFallback;
   /** How long a new client waits for a dropped link to come back before it is closed. */
   readonly waitForLinkMs?: number;
-  /** Connections carried at once (paired or waiting); one more is closed at once. */
-  readonly maxConnections?: number;
-  /** Told about failures of single forwarded connections (they never stop the forward). */
-  readonly onConnectionError?: (error: unknown) => void;
 }
 
 export const DEFAULT_WAIT_FOR_LINK_MS = 10_000;
-/** Enough for a browser's parallel requests and kernels' websockets; a flood stops here. */
-export const DEFAULT_MAX_CONNECTIONS = 256;
 /** A client that never hangs up after our clean close is cut off after this. */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -64,15 +58,7 @@ export class LocalForward {
   }
 
   private accept(socket: Socket, source: ChannelSource, options: ForwardOptions): void {
-    const max = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    if (this.pairs.size + this.waiting.size >= max) {
-      // Over the cap: refused at once (each connection costs an SSH channel on the server).
-      socket.destroy();
-      options.onConnectionError?.(
-        new PortholeError({ code: 'tunnel.too-many-connections', message: `Port ${this.localPort} already carries ${max} connections, the most one forward takes at once.`, hint: 'Close some connections (browser tabs, clients) and try again.', retryable: true }),
-      );
-      return;
-    }
+    if (refusedOverCap(socket, this.pairs.size + this.waiting.size, options)) return;
     socket.setNoDelay(true);
     // Until the channel is open nothing reads the socket; an early error must not go unheard.
     const earlyError = () => socket.destroy();

@@ -14,6 +14,7 @@ import { listProcesses, runChecked } from '../env/processes';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
 import { desktopTestKit, followHandoff, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
+import { outcomeOf } from './support/client';
 
 const AUTH_ATTEMPT = /Accepted |Failed |Postponed |Invalid user|authentication failure/;
 
@@ -194,6 +195,26 @@ describe('desktop service', () => {
     if (back.state.kind !== 'ready' || !back.state.notebook) throw new Error('unreachable');
     expect(back.state).toMatchObject({ reconnected: true, notebook: { localPort: port } });
     expect((await fetch(`http://127.0.0.1:${port}/api/status`)).status).toBe(403);
+  });
+
+  it('a connection the notebook\'s own forward cannot carry goes to the host\'s log, and the forward goes on', async () => {
+    const h = await host();
+    const d = await desktop({ knownHostsFiles: [h.knownHostsPath] });
+    authorize(h, h.clientKey.publicLine);
+    await call(d, 'hosts:save', { originalName: null, host: { name: 'vm', host: '127.0.0.1', port: h.port, user: h.user.name, key: { kind: 'path', path: h.clientKey.privatePath }, jupyter: { stopOnDisconnect: true } } });
+    await call(d, 'sessions:launch', { host: 'vm', openBrowser: false });
+    const ready = await d.waitForSession('vm', ['ready']);
+    if (ready.state.kind !== 'ready' || !ready.state.notebook) throw new Error('unreachable');
+    const { serverPid, localPort, remotePort } = ready.state.notebook;
+
+    // Jupyter gone behind the forward's back: the next connection through it cannot be carried.
+    process.kill(serverPid, 'SIGKILL');
+    await waitFor('Jupyter to be gone', () => !listProcesses().some((p) => p.pid === serverPid));
+    await fetch(`http://127.0.0.1:${localPort}/api/status`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    const logged = await waitFor('the failed connection in the log', async () => (await call(d, 'logs:recent', {})).find((line) => line.scope === 'vm' && line.message.includes(`Nothing is listening on 127.0.0.1:${remotePort}`)));
+    expect(logged.level).toBe('warn');
+    // Still listening (a refused port would be an 'error'): each client gets a clean close.
+    expect(await outcomeOf(localPort, '', 10_000)).toBe('closed');
   });
 
   it('a session stopped while reconnecting says its Jupyter server was left running, and where', async () => {

@@ -9,6 +9,7 @@ import { runScript } from '../../main/jupyter/remote-exec';
 import type { PortholeError } from '../../main/shared/errors';
 import type { SshConnection } from '../../main/ssh/connection';
 import { ForwardSet } from '../../main/tunnels/forward-set';
+import { DynamicForward } from '../../main/tunnels/dynamic-forward';
 import { parseDynamicForward, parseLocalForward, parseRemoteForward } from '../../main/tunnels/forward-spec';
 import { LocalForward } from '../../main/tunnels/local-forward';
 import { RemoteForward } from '../../main/tunnels/remote-forward';
@@ -80,8 +81,9 @@ describe('local forwards', () => {
     })));
     cleanups.push(async () => held.forEach((socket) => socket.destroy()));
     await waitFor('both held connections paired', () => forward.activeConnections === 2);
-    expect(await outcomeOf(forward.localPort, 'over the cap', 5_000)).toBe('closed');
-    expect(errors).toEqual([expect.objectContaining({ code: 'tunnel.too-many-connections' })]);
+    // Nothing sent: a refused client with unsent bytes might see a reset instead of the close.
+    expect(await outcomeOf(forward.localPort, '', 5_000)).toBe('closed');
+    expect(errors).toEqual([expect.objectContaining({ code: 'tunnel.too-many-connections', message: expect.stringContaining(`Port ${forward.localPort} already carries 2 connections`) })]);
   });
 
   it('binds 127.0.0.1 by default', async () => {
@@ -161,11 +163,10 @@ describe('local forwards', () => {
     expect(frozen.length).toBeGreaterThan(0);
     for (const pid of frozen) signal(pid, 'SIGSTOP');
     cleanups.push(async () => frozen.forEach((pid) => signal(pid, 'SIGCONT')));
-    const started = Date.now();
-    await waitFor('keepalive to notice', () => connection.snapshot().kind !== 'ready', { timeoutMs: 5_000 });
-    const detectedMs = Date.now() - started;
+    // The frozen link never closes, so only a keepalive can notice it: without one this wait
+    // fails however long it is (its bound, 150 keepalive intervals, only ends the test).
+    await waitFor('keepalive to notice', () => connection.snapshot().kind !== 'ready', { timeoutMs: 30_000 });
     expect(connection.snapshot()).toMatchObject({ kind: 'reconnecting', lastError: { code: 'ssh.connection-lost' } });
-    expect(detectedMs).toBeLessThan(5_000);
     await connection.whenReady(10_000);
     for (const pid of frozen) signal(pid, 'SIGKILL');
   });
@@ -210,10 +211,9 @@ describe('forward errors', () => {
     const silent: Server = createServer((socket) => socket.resume());
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => silent.close(resolve)));
-    const started = Date.now();
+    // The server never speaks, so only the handshake deadline ends this: without it start() never settles.
     const connection = connectionTo(host, { target: { host: '127.0.0.1', port: (silent.address() as AddressInfo).port, username: 'x' }, handshakeTimeoutMs: 800 });
-    await expect(connection.start()).rejects.toMatchObject({ code: 'ssh.timeout' });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(connection.start()).rejects.toMatchObject({ code: 'ssh.timeout', message: expect.stringContaining('never completed the SSH handshake') });
   });
 
   it('an unknown host name gives ssh.dns-failed; a closed port gives ssh.connection-refused', async () => {
@@ -335,5 +335,48 @@ describe('remote and dynamic forwards', () => {
     socket.write('through socks');
     expect((await read(13)).toString()).toBe('through socks');
     socket.destroy();
+  });
+
+  it('-D caps concurrent connections like -L: the one over the cap is closed with tunnel.too-many-connections, and room comes back', async () => {
+    const { connection } = await setup();
+    const errors: unknown[] = [];
+    const forward = later(await DynamicForward.open(parseDynamicForward('0'), connection, { maxConnections: 2, onConnectionError: (error) => errors.push(error) }));
+    const connected = () =>
+      new Promise<ReturnType<typeof connect>>((resolve) => {
+        const socket = connect(forward.localPort, '127.0.0.1', () => resolve(socket));
+      });
+    const held = await Promise.all([connected(), connected()]);
+    cleanups.push(async () => held.forEach((socket) => socket.destroy()));
+    await waitFor('both held clients counted', () => forward.activeConnections === 2);
+    // Nothing sent: a refused client with unsent bytes might see a reset instead of the close.
+    expect(await outcomeOf(forward.localPort, '', 5_000)).toBe('closed');
+    expect(errors).toEqual([expect.objectContaining({ code: 'tunnel.too-many-connections', message: expect.stringContaining(`Port ${forward.localPort} already carries 2 connections`) })]);
+
+    held[0]!.destroy();
+    await waitFor('the freed place', () => forward.activeConnections === 1);
+    // Room again: a greeting gets its SOCKS answer (version 5, no authentication).
+    const client = await connected();
+    held.push(client);
+    const answer = new Promise<Buffer>((resolve) => client.once('data', resolve));
+    client.write(Buffer.from([5, 1, 0]));
+    expect([...(await answer)]).toEqual([5, 0]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('-D reports a connection the server could not carry, and answers the client with a SOCKS failure', async () => {
+    const { connection } = await setup();
+    const errors: unknown[] = [];
+    const closedPort = await echoServer().then(async (s) => (await s.close(), s.port));
+    const forward = later(await DynamicForward.open(parseDynamicForward('0'), connection, { onConnectionError: (error) => errors.push(error) }));
+    const socket = connect({ host: '127.0.0.1', port: forward.localPort });
+    cleanups.push(async () => void socket.destroy());
+    const replies: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => replies.push(chunk));
+    const port = Buffer.alloc(2);
+    port.writeUInt16BE(closedPort);
+    socket.write(Buffer.concat([Buffer.from([5, 1, 0]), Buffer.from([5, 1, 0, 1, 127, 0, 0, 1]), port]));
+    await waitFor('the SOCKS reply to the request', () => Buffer.concat(replies).length >= 12);
+    expect(Buffer.concat(replies)[3]).not.toBe(0);
+    expect(errors).toEqual([expect.objectContaining({ code: 'tunnel.target-unreachable' })]);
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withFileLock } from '../../main/shared/file-lock';
 import { processStartTime } from '../../main/shared/process-identity';
+import { waitFor } from '../env/wait';
 
 const root = mkdtempSync(join(tmpdir(), 'porthole-lock-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -74,11 +75,15 @@ describe('withFileLock: leftover locks', () => {
   it('waits for a lock this process holds itself, from another caller', async () => {
     const { file } = freshFile();
     const order: string[] = [];
-    let release!: () => void;
+    let release: (() => void) | undefined;
     const first = withFileLock(file, () => new Promise<void>((resolve) => (release = () => (order.push('first'), resolve()))), options);
     const second = withFileLock(file, async () => void order.push('second'), options);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    release();
+    await waitFor('the first caller to hold the lock (its task runs)', () => release !== undefined);
+    // Five whole lock cycles on another file: more file operations than a second caller needs
+    // to break the lock and run its task, had it not waited.
+    for (let cycle = 0; cycle < 5; cycle++) await withFileLock(`${file}-other`, async () => undefined, options);
+    expect(order).toEqual([]);
+    release!();
     await Promise.all([first, second]);
     expect(order).toEqual(['first', 'second']);
   });

@@ -221,7 +221,6 @@ function resealedPpk(data: Buffer, rnd: () => number): Buffer {
 interface Outcome {
   readonly ok: number;
   readonly codes: Map<string, number>;
-  readonly slowest: number;
 }
 
 async function fuzz(name: string, seed: number): Promise<Outcome> {
@@ -230,7 +229,6 @@ async function fuzz(name: string, seed: number): Promise<Outcome> {
   const resealable = name.startsWith('ppk') && !name.endsWith('-enc');
   const codes = new Map<string, number>();
   let ok = 0;
-  let slowest = 0;
   for (let i = 0; i < CASES_PER_FIXTURE; i++) {
     const pick = rnd();
     const mutated =
@@ -241,7 +239,6 @@ async function fuzz(name: string, seed: number): Promise<Outcome> {
           : pick < 0.8
             ? Buffer.from(hostileMutation(rnd, original.toString('latin1')), 'latin1')
             : BLIND[int(rnd, BLIND.length)]!(original, rnd);
-    const started = performance.now();
     try {
       const key = await timer.run(
         () => `${name} case ${i} (seed ${seed}), ${mutated.length} bytes`,
@@ -262,9 +259,8 @@ async function fuzz(name: string, seed: number): Promise<Outcome> {
       }
       codes.set(error.code, (codes.get(error.code) ?? 0) + 1);
     }
-    slowest = Math.max(slowest, performance.now() - started);
   }
-  return { ok, codes, slowest };
+  return { ok, codes };
 }
 
 describe('seeded fuzzing of every key format', () => {
@@ -281,7 +277,6 @@ describe('seeded fuzzing of every key format', () => {
       expect(total).toBe(CASES_PER_FIXTURE);
       // Damage must be noticed: most copies are refused (a few changes, e.g. in a comment, are harmless).
       expect(outcome.ok).toBeLessThan(CASES_PER_FIXTURE / 2);
-      expect(outcome.slowest).toBeLessThan(10_000);
     },
     60_000,
   );

@@ -51,13 +51,14 @@ describe('WorkerRunner', { timeout: 30_000 }, () => {
   it('a job that hangs past its time limit fails with keys.worker-timeout, and so does every job that worker held; the next job gets a fresh worker', async () => {
     const r = runner({ jobTimeoutMs: 1_500 });
     await r.run({ do: 'echo', value: 'warm' }, 'warming up');
-    const started = performance.now();
     const [hung, bystander] = await Promise.all([rejection(r.run({ do: 'hang' }, 'reading hang.ppk')), rejection(r.run({ do: 'slow', ms: 60_000 }, 'reading other.ppk'))]);
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(hung.code).toBe('keys.worker-timeout');
     expect(hung.message).toBe('Porthole gave up reading hang.ppk after 2 s.');
     expect(hung.retryable).toBe(true);
+    // Failed with the hung job, named after it: not after its own time limit (it would name
+    // other.ppk) nor its 60 s of work (past this test's time limit).
     expect(bystander.code).toBe('keys.worker-timeout');
+    expect(bystander.message).toBe('Porthole gave up reading hang.ppk after 2 s.');
     expect(r.running).toBe(false);
     await expect(r.run({ do: 'echo', value: 'again' }, 'echoing')).resolves.toBe('again');
   });

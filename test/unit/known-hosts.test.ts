@@ -22,6 +22,7 @@ import {
 } from '../../main/ssh/known-hosts';
 import { fingerprintOf, generateKeyPair, type KeyPair } from '../env/keys';
 import { run, runChecked } from '../env/processes';
+import { InputTimer } from '../support/fuzz';
 import { mulberry32 as prng } from '../support/prng';
 
 const dir = mkdtempSync(join(tmpdir(), 'porthole-kh-'));
@@ -322,11 +323,11 @@ describe('entryMatchesHost on plain patterns', () => {
     expect(await sshKeygenFind(knownHostsName(host, port), file)).toEqual(expected);
   });
 
-  it('stays fast on a pattern that makes naive backtracking explode', () => {
+  it('answers on a pattern that makes naive backtracking explode', () => {
+    // 60 stars against 900 characters: a backtracking matcher tries more ways than it could in
+    // years and never reaches the assertion; the linear one answers at once. No clock is read.
     const entry = parseKnownHosts(`${'*a'.repeat(60)}b ${keyField(keys.ed)}`, 'f')[0]!;
-    const started = performance.now();
     expect(entryMatchesHost(entry, 'a'.repeat(900), 22)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
@@ -614,7 +615,9 @@ function mutate(text: string, random: () => number): string {
 }
 
 describe('parseKnownHosts under fuzzing', () => {
-  it('never throws, yields only well-formed entries, and stays fast over 2000 seeded mutations', async () => {
+  // 2000 rounds of parse, hash and match: about 0.5 s on an idle core, several times that
+  // while CI's two cores also run an integration file; the 5 s default is too close.
+  it('never throws, yields only well-formed entries, and parses each of 2000 seeded mutations within 1 s of CPU', { timeout: 30_000 }, async () => {
     const plain = writeKnownHosts([`h.example ${keyField(keys.ed)}`, `[127.0.0.1]:2222 ${keyField(keys.ecdsa)}`]);
     await runChecked('ssh-keygen', ['-H', '-f', plain]);
     const base = [
@@ -628,13 +631,13 @@ describe('parseKnownHosts under fuzzing', () => {
     expect(parseKnownHosts(base, 'fuzz')).toHaveLength(6);
 
     const random = prng(0x5eed);
+    const timer = new InputTimer('known_hosts');
     let parsedEntries = 0;
-    const started = performance.now();
     for (let i = 0; i < 2000; i++) {
       let text = base;
       const rounds = 1 + Math.floor(random() * 4);
       for (let r = 0; r < rounds; r++) text = mutate(text, random);
-      const entries = parseKnownHosts(text, 'fuzz');
+      const entries = timer.runSync(() => `mutation ${i}: ${JSON.stringify(text)}`, () => parseKnownHosts(text, 'fuzz'));
       const lineCount = text.split('\n').length;
       for (const entry of entries) {
         expect(keyTypeOfBlob(entry.keyBlob)).toBe(entry.keyType);
@@ -646,10 +649,9 @@ describe('parseKnownHosts under fuzzing', () => {
       checkHostKey(entries, 'h.example', 22, presented(keys.ed));
       parsedEntries += entries.length;
     }
-    const elapsed = performance.now() - started;
+    timer.finish();
     // The mutations must leave many lines intact and break others, or the loop proves little.
     expect(parsedEntries).toBeGreaterThan(2000 * 2);
     expect(parsedEntries).toBeLessThan(2000 * 6);
-    expect(elapsed).toBeLessThan(5_000);
   });
 });

@@ -260,12 +260,12 @@ describe('importSshConfig: the finer points', () => {
     expect(result.warnings).toContainEqual({ host: `${path}:1`, message: expect.stringMatching(/^Include conf\[z-a\] is not a valid pattern .*z-a.*; it was ignored\.$/) });
   });
 
-  it('matches a Host pattern full of stars against a long alias in linear time', async () => {
+  it('matches a Host pattern full of stars against a long alias without backtracking', async () => {
+    // A regex with .* per star took 42 s on this, far past the test's time limit; the linear
+    // matcher answers at once (its step count is bounded in glob.test.ts). No clock is read.
     const alias = `${'a'.repeat(39)}b`;
     const path = await write('.ssh/config', `Host ${'a*'.repeat(10)}c\n    User star\nHost ${alias}\n    HostName 192.0.2.1\n`);
-    const started = performance.now();
     const result = await load(path);
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(profile(result, alias).user).not.toBe('star');
   });
 

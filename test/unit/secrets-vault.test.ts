@@ -499,9 +499,8 @@ describe('vault files on disk', () => {
   it('breaks a leftover lock that names this very process (pids repeat in containers)', { timeout: 30_000 }, async () => {
     const { dir, vault } = await openNew();
     writeFileSync(join(dir, 'vault.json.lock'), `${process.pid}\n`);
-    const started = Date.now();
+    // A lock taken as live is waited for and then fails with secrets.vault-busy: succeeding at all proves it was broken.
     await vault.set('one', '1');
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect((await vault.get('one'))!.toString()).toBe('1');
     expect(readdirSync(dir)).toEqual(['vault.json']);
   });
