@@ -36,6 +36,8 @@ export function hostView(profile: Profile, passwordSaved: boolean): HostView {
       localPort: jupyter.localPort ?? null,
       stopOnDisconnect: jupyter.stopOnDisconnect,
       passwordSaved,
+      // Profiles learn the hub setting next (format 4); until then no host has one.
+      hub: null,
     },
     cloud: profile.cloud === undefined ? null : cloudLinkView(profile.cloud),
   };
