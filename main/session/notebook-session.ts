@@ -45,6 +45,24 @@ export interface NotebookOptions {
 
 export type SessionListener = (state: SessionState, previous: SessionState) => void;
 
+/**
+ * What the window, the tray and the CLI drive a notebook with: a Jupyter Porthole found or
+ * started (NotebookSession), or the VM's own JupyterHub (HubSession, hub-session.ts).
+ */
+export interface NotebookEngine {
+  snapshot(): SessionState;
+  onStateChange(listener: SessionListener): () => void;
+  start(): Promise<NotebookInfo>;
+  restart(): Promise<NotebookInfo>;
+  stop(options?: { readonly stopServer?: boolean }): Promise<void>;
+  /** For main-side use only: the address that logs the browser in (with the token where there is one). */
+  browserUrl(): string | null;
+  /** Jupyter's API with its token, for idle auto-stop; null where Porthole holds no token (a hub). */
+  apiAccess(): { readonly baseUrl: string; readonly token: string } | null;
+  readonly token: string | null;
+  readonly leftRunning: LeftRunning | null;
+}
+
 /** A server this session leaves running on the remote when it ends, and why, so the user is told where. */
 export interface LeftRunning {
   readonly server: string;
@@ -62,7 +80,7 @@ function trimSlash(dir: string): string {
 /** Milliseconds spent in each setup phase, for the benchmark and diagnostics. */
 export type PhaseTimings = Partial<Record<'ssh' | 'locate' | 'start' | 'forward' | 'probe', number>>;
 
-export class NotebookSession {
+export class NotebookSession implements NotebookEngine {
   private state: SessionState = INITIAL_SESSION;
   private readonly listeners = new Set<SessionListener>();
   private install: JupyterInstall | null = null;

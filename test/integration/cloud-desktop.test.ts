@@ -8,9 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DesktopServiceOptions } from '../../main/app/service';
-import { createProvider } from '../../main/cloud';
 import type { CommandArgs, CommandName, CommandResult, SessionView } from '../../main/ipc/contract';
-import { accountOf } from '../../main/session/cloud-link';
 import { startAzureStandIn, type AzureStandIn } from '../env/azure-stand-in';
 import { startSiblingSshd, startTestHost, type TestHost } from '../env/host';
 import { startKeyring, type TestKeyring } from '../env/keyring';
@@ -48,7 +46,7 @@ async function world(options: { running?: boolean; idleWatch?: DesktopServiceOpt
   cleanups.push(() => azure.close());
   azure.useInThisProcess();
   const desktop = await startDesktop({
-    cloudProvider: (link) => createProvider(accountOf(link), { azure: { armEndpoint: azure.arm.url, pollIntervalMs: 20 } }),
+    cloud: { azure: { armEndpoint: azure.arm.url, pollIntervalMs: 20 } },
     ...(options.idleWatch ? { idleWatch: options.idleWatch } : {}),
   });
   cleanups.push(() => desktop.close());

@@ -59,7 +59,7 @@ export async function followHandoff(openTarget: string): Promise<Response> {
   return fetch(next);
 }
 
-export async function startDesktop(options: Pick<DesktopServiceOptions, 'knownHostsFiles' | 'cloudProvider' | 'idleWatch'> = {}): Promise<DesktopHarness> {
+export async function startDesktop(options: Pick<DesktopServiceOptions, 'knownHostsFiles' | 'cloud' | 'idleWatch'> = {}): Promise<DesktopHarness> {
   const dataDir = makeDir('desktop-data');
   const home = makeDir('desktop-home');
   mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
@@ -98,7 +98,7 @@ export async function startDesktop(options: Pick<DesktopServiceOptions, 'knownHo
     dataDir,
     home,
     knownHostsFiles: options.knownHostsFiles ?? [],
-    ...(options.cloudProvider ? { cloudProvider: options.cloudProvider } : {}),
+    ...(options.cloud ? { cloud: options.cloud } : {}),
     ...(options.idleWatch ? { idleWatch: options.idleWatch } : {}),
     appInfo: { name: 'Porthole', version: '0.0.0-test', platform: process.platform },
     desktop: {

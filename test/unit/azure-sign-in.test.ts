@@ -121,7 +121,7 @@ describe('AzureSignIn', () => {
   });
 
   it('cancel() ends the sign-in for every caller (the device code is no longer waited for); the next call starts afresh', async () => {
-    let seenSignal: AbortSignal | undefined;
+    let seenSignal: { readonly aborted: boolean } | undefined;
     const { calls, credentialFor } = fakes({
       'azure-cli': () => Promise.reject(LOGGED_OUT()),
       // A credential that never settles by itself: only the abort ends its wait.
