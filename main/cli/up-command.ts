@@ -57,8 +57,9 @@ async function runUp(name: string, options: UpOptions): Promise<number> {
       at = { host: done.address, hostKeyAlias: done.hostKeyAlias };
     }
     const resolved = await resolveTarget(saved.name, options, async () => at!);
+    const hub = saved.jupyter.hub !== undefined;
     code = await notebookFlow(resolved, options, reporter, stop, {
-      onState: (state, previous) => reportSessionPhase(reporter, state, previous, resolved.target),
+      onState: (state, previous) => reportSessionPhase(reporter, state, previous, resolved.target, hub),
       onOpenBrowser: () => reporter.emit({ event: 'phase', phase: 'opening-browser' }, 'Opening the notebook in your browser...'),
     });
   } catch (error) {
@@ -117,8 +118,8 @@ function vmLine(name: string, state: string): string {
   }
 }
 
-/** The notebook session's setup states as phase lines (ready has its own line). */
-function reportSessionPhase(reporter: Reporter, state: SessionState, previous: SessionState, target: { host: string; port: number; username: string }): void {
+/** The notebook session's setup states as phase lines (ready has its own line); `hub`: the VM's own JupyterHub is opened. */
+function reportSessionPhase(reporter: Reporter, state: SessionState, previous: SessionState, target: { host: string; port: number; username: string }, hub: boolean): void {
   if (state.kind === previous.kind) return;
   switch (state.kind) {
     case 'connecting':
@@ -126,16 +127,16 @@ function reportSessionPhase(reporter: Reporter, state: SessionState, previous: S
       reporter.emit({ event: 'phase', phase: 'connecting', address: target.host, port: target.port, user: target.username }, `Connecting to ${target.username}@${target.host}:${target.port}...`);
       return;
     case 'locating':
-      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'locating' }, 'Looking for Jupyter on the VM...');
+      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'locating' }, hub ? "Using the VM's own JupyterHub..." : 'Looking for Jupyter on the VM...');
       return;
     case 'starting':
-      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'starting', reusing: state.reusing }, state.reusing ? 'Reusing the Jupyter server already running...' : 'Starting Jupyter...');
+      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'starting', reusing: state.reusing }, hub ? undefined : state.reusing ? 'Reusing the Jupyter server already running...' : 'Starting Jupyter...');
       return;
     case 'forwarding':
-      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'forwarding' }, 'Forwarding the notebook to this computer...');
+      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'forwarding' }, hub ? "Forwarding the hub's port to this computer..." : 'Forwarding the notebook to this computer...');
       return;
     case 'probing':
-      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'probing' }, 'Checking that the notebook answers...');
+      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'probing' }, hub ? 'Checking that the hub answers...' : 'Checking that the notebook answers...');
       return;
     default:
       return;

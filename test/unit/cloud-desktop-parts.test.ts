@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { accountKey, accountViewOf, cloudAccountOf, hostsLinkedTo, machineKey, machineView } from '../../main/app/cloud-accounts';
 import { AzureSignInPrompt, AZURE_SIGN_IN_PROMPT_HOST, SIGN_IN_WAIT_MS } from '../../main/app/azure-sign-in-prompt';
 import { hostFromMachine, hubOfImage, uniqueName } from '../../main/app/host-from-machine';
+import { runningFor, totalCost, usd } from '../../main/app/money';
 import { commandOnPath } from '../../main/app/on-path';
 import { PromptBroker } from '../../main/app/prompt-broker';
 import { StartedMachines } from '../../main/app/started-machines';
@@ -217,6 +218,12 @@ describe('the Azure sign-in prompt', () => {
 });
 
 describe('small helpers', () => {
+  it('says money to the cent and running times in hours and minutes', () => {
+    expect([usd(1.316), usd(0.004), usd(0), usd(null)]).toEqual(['$1.32', '<$0.01', '$0.00', 'cost unknown']);
+    expect([runningFor(30_000), runningFor(45 * 60_000), runningFor(125 * 60_000)]).toEqual(['less than a minute', '45 min', '2 h 05 min']);
+    expect([totalCost([1, null, 2]), totalCost([null])]).toEqual([3, null]);
+  });
+
   it('reads an SSH greeting from any stream, after other lines; anything else is no', async () => {
     const greeting = new PassThrough();
     const answered = sshBannerOn(greeting);
