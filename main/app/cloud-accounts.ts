@@ -71,7 +71,7 @@ export function machineView(machine: CloudMachine, extras: MachineExtras): Cloud
     name: machine.name,
     state: machine.state,
     rawState: machine.rawState,
-    billsCompute: billsCompute(machine.state),
+    billsCompute: billsCompute(machine.state, machine.provider),
     instanceType: machine.instanceType,
     region: machine.region,
     publicIp: machine.publicIp,

@@ -10,7 +10,7 @@
  *    VM's on https://…:8000, The Littlest JupyterHub on port 80), which are opened instead;
  *  - the link to the machine (no fixed address: the cloud says where it is at each connect).
  */
-import type { CloudAccount, CloudMachine, KnownImage } from '../cloud/provider';
+import { addressOf, type CloudAccount, type CloudMachine, type KnownImage } from '../cloud/provider';
 import type { CloudLinkInput, JupyterHub, ProfileInput } from '../profiles';
 import { PortholeError } from '../shared/errors';
 
@@ -60,7 +60,8 @@ export function hostFromMachine(account: CloudAccount, machine: CloudMachine, op
 }
 
 function linkOf(account: CloudAccount, machine: CloudMachine): CloudLinkInput {
-  const address = machine.publicIp ?? machine.publicDns ?? machine.privateIp ?? undefined;
+  // Shown as where the VM was last seen: only an address it has while running counts.
+  const address = machine.state === 'running' ? (addressOf(machine) ?? undefined) : undefined;
   const seen = address === undefined ? {} : { lastSeenAddress: address };
   if (account.provider === 'aws') {
     const credential = account.vaultCredential !== undefined ? { vaultCredential: account.vaultCredential } : account.profile !== null ? { profile: account.profile } : {};

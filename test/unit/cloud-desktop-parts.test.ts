@@ -145,7 +145,7 @@ describe('Add as host', () => {
   const options = { takenNames: ['gpu-box', 'GPU-BOX (2)'], vaultKeys: ['laptop', 'course-key'] };
 
   it('fills in the login, the key named like the key pair (any case), a unique name and the link; no fixed address', () => {
-    const input = hostFromMachine(AWS, ec2({ publicIp: '203.0.113.9' }), options);
+    const input = hostFromMachine(AWS, ec2({ state: 'running', publicIp: '203.0.113.9' }), options);
     expect(input).toEqual({
       name: 'gpu-box (3)',
       port: 22,
@@ -159,15 +159,15 @@ describe('Add as host', () => {
     expect(profile.jupyter).toEqual({ flavour: 'auto', env: { kind: 'auto' }, auth: 'token', stopOnDisconnect: false });
   });
 
-  it('a name given is kept as given; no matching key and no guessed user leave them out; a vault key account is linked as such', () => {
+  it('a name given is kept as given; no matching key and no guessed user leave them out; a stopped VM has no address to show; a vault key account is linked as such', () => {
     const input = hostFromMachine(AWS_VAULT, ec2({ keyName: 'other', defaultUser: null }), { ...options, name: '  my gpu ' });
-    expect(input).toEqual({ name: 'my gpu', port: 22, jupyter: {}, cloud: { provider: 'aws', instanceId: 'i-0123456789abcdef0', region: 'eu-central-1', vaultCredential: 'student', lastSeenAddress: '172.31.4.17' } });
+    expect(input).toEqual({ name: 'my gpu', port: 22, jupyter: {}, cloud: { provider: 'aws', instanceId: 'i-0123456789abcdef0', region: 'eu-central-1', vaultCredential: 'student' } });
   });
 
   it('opens the hub of the Data Science VM (https, 8000) and of The Littlest JupyterHub (http, 80); an Azure link names group and VM', () => {
     const dsvm = validateProfile(hostFromMachine({ ...AZURE, tenantId: '5f0c6c2a-0000-4000-8000-00000000a2e0' }, azureVm(), options));
     expect(dsvm).toMatchObject({ name: 'dsvm-01', user: 'azureuser', jupyter: { hub: { port: 8000, scheme: 'https' } } });
-    expect(dsvm.cloud).toEqual({ provider: 'azure', subscriptionId: SUB, resourceGroup: 'course-rg', vmName: 'dsvm-01', tenantId: '5f0c6c2a-0000-4000-8000-00000000a2e0', stopVmOnDisconnect: false, lastSeenAddress: '172.31.4.17' });
+    expect(dsvm.cloud).toEqual({ provider: 'azure', subscriptionId: SUB, resourceGroup: 'course-rg', vmName: 'dsvm-01', tenantId: '5f0c6c2a-0000-4000-8000-00000000a2e0', stopVmOnDisconnect: false });
     expect(hostFromMachine(AZURE, azureVm({ knownImage: 'tljh' }), options).jupyter).toEqual({ hub: { port: 80, scheme: 'http' } });
     expect(hubOfImage('aws-deep-learning')).toBeNull();
   });
