@@ -6,19 +6,21 @@
  * Add as host, the VMs Porthole started and what they cost, and the Azure sign-in as a
  * prompt.
  *
- * The Azure device-code step: @azure/identity's DeviceCodeCredential talks to Microsoft
- * Entra ID (OpenID discovery, /devicecode, /token polling through MSAL), which no stand-in
- * here speaks, so that one credential is given through the factory the sign-in chain takes;
- * the Azure CLI credential before it is the real one, against the `az` stand-in logged out.
+ * The Azure sign-in without `az login`: the real Azure CLI credential (the `az` stand-in,
+ * logged out), then the real device-code credential (MSAL underneath) against a local Entra
+ * ID (test/env/entra-endpoint.ts: OpenID discovery, /devicecode, /token polling); only its
+ * authority host is given, through the credential factory the sign-in chain takes.
  */
-import { AzureCliCredential, type AccessToken, type GetTokenOptions } from '@azure/identity';
+import { AzureCliCredential } from '@azure/identity';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudOptions } from '../../main/app/cloud-providers';
+import { deviceCodeCredential } from '../../main/cloud/azure/credentials';
 import type { CommandArgs, CommandName, CommandResult, CloudAccountView, CloudMachineView, PromptView, StartedMachineView } from '../../main/ipc/contract';
 import { PortholeError } from '../../main/shared/errors';
 import { startAzureStandIn, type AzureStandIn } from '../env/azure-stand-in';
+import { startEntraEndpoint, type EntraEndpoint } from '../env/entra-endpoint';
 import { EXAMPLE_CREDENTIAL, KNOWN_IMAGES, startEc2Endpoint, type Ec2Endpoint, type InstanceSeed } from '../env/ec2-endpoint';
 import { startKeyring, type TestKeyring } from '../env/keyring';
 import { makeDir } from '../env/run-dir';
@@ -209,6 +211,21 @@ describe('AWS on the Cloud screen', () => {
     expect(await call(d, 'cloud:started-machines', {})).toEqual([]);
   });
 
+  it('Quit with "Stop them" asks AWS to stop every VM Porthole started; "Keep them running" leaves them', async () => {
+    const { d, course } = await awsWorld([
+      { id: GPU, name: 'gpu-box', state: 'stopped', instanceType: 'g4dn.xlarge' },
+      { id: 'i-0b00000000000001', name: 'cpu-box', state: 'stopped', instanceType: 't3.medium' },
+    ]);
+    await call(d, 'cloud:start-machine', { account: course, id: GPU });
+    await call(d, 'cloud:start-machine', { account: course, id: 'i-0b00000000000001' });
+    expect(d.service.startedMachines().map((m) => m.name).sort()).toEqual(['cpu-box', 'gpu-box']);
+    await d.service.shutdown({ stopServers: false, stopVms: false });
+    expect(ec2.instance(GPU).state).toBe('running');
+    await d.service.shutdown({ stopServers: true, stopVms: true });
+    expect([ec2.instance(GPU).stops, ec2.instance('i-0b00000000000001').stops]).toEqual([1, 1]);
+    expect(d.service.startedMachines()).toEqual([]);
+  });
+
   it('Add as host fills in the login from the image and the key named like the key pair; a second one gets its own name', async () => {
     const { d, course } = await awsWorld([{ id: GPU, name: 'gpu-box', state: 'stopped', instanceType: 'g4dn.xlarge', imageId: KNOWN_IMAGES.ubuntu.imageId, keyName: 'course-key' }]);
     await call(d, 'keys:generate', { name: 'Course-Key', type: 'ed25519' });
@@ -277,25 +294,22 @@ describe('Azure on the Cloud screen', () => {
     expect(await call(d, 'cloud:add-as-host', { account, id: 'course-rg/hub' })).toMatchObject({ name: 'hub', user: 'teacher', jupyter: { hub: { port: 80, scheme: 'http' } }, cloud: { provider: 'azure', resourceGroup: 'course-rg', vmName: 'hub' } });
   });
 
-  /** The device-code credential, handed to the sign-in chain in place of Entra ID's (see the file's note). */
-  function deviceCode(token: () => string) {
-    const calls: GetTokenOptions[] = [];
-    let finish: (() => void) | null = null;
+  /**
+   * The sign-in chain's own credentials: the real Azure CLI credential (the `az` stand-in,
+   * logged out), then the real device-code credential as Porthole builds it, pointed at the
+   * Entra ID stand-in.
+   */
+  async function entraWorld(): Promise<{ azure: AzureStandIn; entra: EntraEndpoint; d: DesktopHarness; account: CloudAccountView }> {
+    let entra: EntraEndpoint | null = null;
     const credentialFor: NonNullable<CloudOptions['azure']>['credentialFor'] = (method, options) => {
       if (method === 'azure-cli') return new AzureCliCredential({ processTimeoutInMs: 30_000 });
-      if (method !== 'device-code') throw new Error(`${method} was not expected`);
-      return {
-        getToken: (_scopes, o) => {
-          calls.push(o ?? {});
-          options.onDeviceCode({ kind: 'device-code', url: 'https://microsoft.com/devicelogin', code: 'F7K2QZX9P', message: 'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code F7K2QZX9P to authenticate.' });
-          return new Promise<AccessToken>((resolve, reject) => {
-            finish = () => resolve({ token: token(), expiresOnTimestamp: Date.now() + 3_600_000, tokenType: 'Bearer' });
-            o?.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })));
-          });
-        },
-      };
+      if (method === 'device-code') return deviceCodeCredential(options, { authorityHost: entra!.url, disableInstanceDiscovery: true });
+      throw new Error(`${method} was not expected: no browser here`);
     };
-    return { credentialFor, calls, signInDone: () => finish!() };
+    const world = await azureWorld('logged-out', { credentialFor });
+    entra = await startEntraEndpoint({ tenantId: world.azure.arm.tenantId, accessToken: world.azure.arm.accessToken });
+    cleanups.push(() => entra!.close());
+    return { ...world, entra };
   }
 
   async function signInPrompt(d: DesktopHarness): Promise<PromptView> {
@@ -303,42 +317,47 @@ describe('Azure on the Cloud screen', () => {
   }
 
   it('without az login: a background listing says to sign in; asked for, the device code shows as a prompt, withdrawn once signed in, and the sign-in serves every later call', async () => {
-    let token = '';
-    const code = deviceCode(() => token);
-    const { azure, d, account } = await azureWorld('logged-out', { credentialFor: code.credentialFor });
-    token = azure.arm.accessToken;
+    const { azure, entra, d, account } = await entraWorld();
     expect(await failure(call(d, 'cloud:azure-subscriptions', { interactive: false }))).toMatchObject({ code: 'azure.login-required' });
     expect(await call(d, 'prompts:list', {})).toEqual([]);
 
     const listing = call(d, 'cloud:azure-subscriptions', { interactive: true });
     const prompt = await signInPrompt(d);
+    const [code] = entra.userCodes;
     expect(prompt).toMatchObject({
       host: 'Microsoft Azure',
-      detail: { kind: 'cloud-sign-in', provider: 'azure', method: 'device-code', url: 'https://microsoft.com/devicelogin', code: 'F7K2QZX9P', message: expect.stringContaining('F7K2QZX9P') },
+      detail: { kind: 'cloud-sign-in', provider: 'azure', method: 'device-code', url: 'https://microsoft.com/devicelogin', code, message: `To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ${code} to authenticate.` },
     });
-    // Nothing to type: an answer is refused, only Cancel fits.
-    expect(await failure(Promise.resolve().then(() => call(d, 'prompts:answer', { id: prompt.id, answer: { kind: 'secret', value: 'F7K2QZX9P', remember: false } })))).toMatchObject({ code: 'prompts.wrong-answer' });
-    code.signInDone();
+    // Nothing to type into Porthole: an answer is refused, only Cancel fits.
+    expect(await failure(Promise.resolve().then(() => call(d, 'prompts:answer', { id: prompt.id, answer: { kind: 'secret', value: code!, remember: false } })))).toMatchObject({ code: 'prompts.wrong-answer' });
+    // The user enters the code on another device; Porthole's polling picks the sign-in up.
+    await waitFor('a poll that is still pending', () => entra.requests.some((r) => r.endsWith('device_code')) || undefined);
+    entra.approve(code!);
     expect((await listing).map((s) => s.id)).toEqual([azure.subscriptionId]);
     expect(await call(d, 'prompts:list', {})).toEqual([]);
-    const promptEvents = d.events.filter((e) => e.event === 'prompts:changed').map((e) => (e.payload as { prompts: PromptView[] }).prompts.length);
-    expect(promptEvents).toEqual([1, 0]);
+    expect(d.events.filter((e) => e.event === 'prompts:changed').map((e) => (e.payload as { prompts: PromptView[] }).prompts.length)).toEqual([1, 0]);
+    expect(entra.requests.filter((r) => r.includes('/devicecode'))).toHaveLength(1);
 
     // The same sign-in serves the machine listing and a start: no second device code.
     expect((await call(d, 'cloud:list-machines', { account })).length).toBe(2);
     await call(d, 'cloud:start-machine', { account, id: DSVM });
-    expect(code.calls).toHaveLength(1);
-    expect(azure.az.calls().length).toBeGreaterThanOrEqual(1);
+    expect(entra.requests.filter((r) => r.includes('/devicecode'))).toHaveLength(1);
+    expect(await call(d, 'prompts:list', {})).toEqual([]);
   });
 
-  it('Cancel on the sign-in prompt ends the sign-in: the command says it was cancelled', async () => {
-    const code = deviceCode(() => 'never-used');
-    const { d } = await azureWorld('logged-out', { credentialFor: code.credentialFor });
-    const listing = call(d, 'cloud:azure-subscriptions', { interactive: true });
-    const prompt = await signInPrompt(d);
+  it('a declined sign-in ends with the reason and closes the prompt; Cancel on the prompt ends the sign-in as cancelled', async () => {
+    const { entra, d } = await entraWorld();
+    const declined = call(d, 'cloud:azure-subscriptions', { interactive: true });
+    await signInPrompt(d);
+    entra.decline(entra.userCodes[0]!);
+    expect(await failure(declined)).toMatchObject({ code: 'azure.login-failed', message: 'The sign-in to Azure was declined.' });
+    expect(await call(d, 'prompts:list', {})).toEqual([]);
+
+    const cancelled = call(d, 'cloud:azure-subscriptions', { interactive: true });
+    const prompt = await waitFor('a second prompt', async () => (await call(d, 'prompts:list', {})).find((p) => p.detail.kind === 'cloud-sign-in' && p.detail.code === entra.userCodes[1]));
     await call(d, 'prompts:cancel', { id: prompt.id });
-    expect(await failure(listing)).toMatchObject({ code: 'cloud.cancelled', message: 'Cancelled: Porthole stopped waiting to sign in to Azure.' });
-    expect(code.calls[0]?.abortSignal?.aborted).toBe(true);
+    expect(await failure(cancelled)).toMatchObject({ code: 'cloud.cancelled', message: 'Cancelled: Porthole stopped waiting to sign in to Azure.' });
     expect(await call(d, 'prompts:list', {})).toEqual([]);
   });
 });
+

@@ -8,7 +8,7 @@
  * Tokens stay in memory: the Azure CLI keeps its own login; a browser or device-code sign-in
  * lasts as long as the process (MSAL's in-memory cache). Nothing is written to disk here.
  */
-import { AzureCliCredential, DeviceCodeCredential, InteractiveBrowserCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
+import { AzureCliCredential, DeviceCodeCredential, InteractiveBrowserCredential, type AccessToken, type DeviceCodeCredentialOptions, type GetTokenOptions, type TokenCredential } from '@azure/identity';
 import type { PortholeError } from '../../shared/errors';
 import { cancelled, classifyAzureError } from './errors';
 
@@ -72,11 +72,20 @@ function defaultCredentialFor(method: SignInMethod, options: CredentialOptions):
     case 'browser':
       return new InteractiveBrowserCredential({ ...tenant, redirectUri: 'http://localhost' });
     case 'device-code':
-      return new DeviceCodeCredential({
-        ...tenant,
-        userPromptCallback: (info) => options.onDeviceCode({ kind: 'device-code', url: info.verificationUri, code: info.userCode, message: info.message }),
-      });
+      return deviceCodeCredential(options);
   }
+}
+
+/**
+ * The device-code credential as Porthole builds it: Microsoft's code and address go to
+ * `onDeviceCode`. `identity`: more @azure/identity options (the tests' own Entra ID host).
+ */
+export function deviceCodeCredential(options: CredentialOptions, identity: Omit<DeviceCodeCredentialOptions, 'tenantId' | 'userPromptCallback'> = {}): TokenCredential {
+  return new DeviceCodeCredential({
+    ...identity,
+    ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+    userPromptCallback: (info) => options.onDeviceCode({ kind: 'device-code', url: info.verificationUri, code: info.userCode, message: info.message }),
+  });
 }
 
 /** Tokens are reused until five minutes before they expire (the Azure CLI takes a second or two per token). */
