@@ -17,6 +17,7 @@ import type { ConnectionState } from '../ssh/connection-state';
 import { LocalForward } from '../tunnels/local-forward';
 import type { NotebookEngine, SessionListener } from './notebook-session';
 import { INITIAL_SESSION, next, stepFor, type NotebookInfo, type SessionEvent, type SessionState, type SessionStep } from './notebook-session-state';
+import { connectionEvent, firstReady, whenClosed } from './session-waits';
 
 export interface HubOptions {
   /** Where the hub listens on the VM, and how it speaks. */
@@ -76,15 +77,10 @@ export class HubSession implements NotebookEngine {
 
   /** Closes the forward and the connection; the hub keeps running (it is the VM's). */
   stop(): Promise<void> {
-    this.stopping ??= new Promise((resolve) => {
-      const unsubscribe = this.onStateChange((state) => {
-        if (state.kind === 'closed') {
-          unsubscribe();
-          resolve();
-        }
-      });
+    if (this.stopping === null) {
+      this.stopping = whenClosed((listener) => this.onStateChange(listener));
       this.dispatch({ type: 'stop' });
-    });
+    }
     return this.stopping;
   }
 
@@ -110,20 +106,7 @@ export class HubSession implements NotebookEngine {
   }
 
   private whenReady(): Promise<NotebookInfo> {
-    return new Promise((resolve, reject) => {
-      const unsubscribe = this.onStateChange((state) => {
-        if (state.kind === 'ready') {
-          unsubscribe();
-          resolve(state.notebook);
-        } else if (state.kind === 'failed') {
-          unsubscribe();
-          reject(new PortholeError(state.error));
-        } else if (state.kind === 'closed') {
-          unsubscribe();
-          reject(new PortholeError({ code: 'session.stopped', message: 'The session was stopped.', retryable: false }));
-        }
-      });
-    });
+    return firstReady((listener) => this.onStateChange(listener));
   }
 
   private dispatch(event: SessionEvent): void {
@@ -167,12 +150,10 @@ export class HubSession implements NotebookEngine {
   }
 
   private onConnectionState(state: ConnectionState, previous: ConnectionState): void {
-    if (state.kind === 'awaiting-user') this.dispatch({ type: 'prompt', prompt: state.prompt });
-    else if (previous.kind === 'awaiting-user' && state.kind === 'connecting') this.dispatch({ type: 'prompt-answered' });
-    else if (state.kind === 'reconnecting') this.dispatch({ type: 'link-down', attempt: state.attempt, delayMs: state.delayMs, error: state.lastError });
-    // The forward kept its port; the hub is the VM's and still there.
-    else if (state.kind === 'ready' && state.reconnected) this.dispatch({ type: 'link-back' });
-    else if (state.kind === 'failed' && state.everReady) this.dispatch({ type: 'error', error: state.error });
+    const event = connectionEvent(state, previous);
+    // Back online: the forward kept its port, and the hub is the VM's own and still there.
+    if (event === 'reconnected') this.dispatch({ type: 'link-back' });
+    else if (event !== null) this.dispatch(event);
   }
 
   /** Until the hub answers anything over HTTP(S) through the tunnel (its front page redirects to the login). */

@@ -27,6 +27,7 @@ import {
 import type { EnvChoice } from '../jupyter/remote-scripts';
 import { LocalForward } from '../tunnels/local-forward';
 import { INITIAL_SESSION, next, stepFor, type NotebookInfo, type SessionEvent, type SessionState, type SessionStep } from './notebook-session-state';
+import { connectionEvent, firstReady, whenClosed } from './session-waits';
 
 export interface NotebookOptions {
   readonly flavour: Flavour | 'auto';
@@ -152,33 +153,15 @@ export class NotebookSession implements NotebookEngine {
    */
   stop(options: { readonly stopServer?: boolean } = {}): Promise<void> {
     if (this.stopping === null && options.stopServer !== undefined) this.stopServerOverride = options.stopServer;
-    this.stopping ??= new Promise((resolve) => {
-      const unsubscribe = this.onStateChange((state) => {
-        if (state.kind === 'closed') {
-          unsubscribe();
-          resolve();
-        }
-      });
+    if (this.stopping === null) {
+      this.stopping = whenClosed((listener) => this.onStateChange(listener));
       this.dispatch({ type: 'stop' });
-    });
+    }
     return this.stopping;
   }
 
   private whenReady(): Promise<NotebookInfo> {
-    return new Promise((resolve, reject) => {
-      const unsubscribe = this.onStateChange((state) => {
-        if (state.kind === 'ready') {
-          unsubscribe();
-          resolve(state.notebook);
-        } else if (state.kind === 'failed') {
-          unsubscribe();
-          reject(new PortholeError(state.error));
-        } else if (state.kind === 'closed') {
-          unsubscribe();
-          reject(new PortholeError({ code: 'session.stopped', message: 'The session was stopped.', retryable: false }));
-        }
-      });
-    });
+    return firstReady((listener) => this.onStateChange(listener));
   }
 
   /** The server stopped on its own (server-stopped), so nothing is left running when the session ends. */
@@ -233,11 +216,9 @@ export class NotebookSession implements NotebookEngine {
   }
 
   private onConnectionState(state: ConnectionState, previous: ConnectionState): void {
-    if (state.kind === 'awaiting-user') this.dispatch({ type: 'prompt', prompt: state.prompt });
-    else if (previous.kind === 'awaiting-user' && state.kind === 'connecting') this.dispatch({ type: 'prompt-answered' });
-    else if (state.kind === 'reconnecting') this.dispatch({ type: 'link-down', attempt: state.attempt, delayMs: state.delayMs, error: state.lastError });
-    else if (state.kind === 'ready' && state.reconnected) void this.afterReconnect();
-    else if (state.kind === 'failed' && state.everReady) this.dispatch({ type: 'error', error: state.error });
+    const event = connectionEvent(state, previous);
+    if (event === 'reconnected') void this.afterReconnect();
+    else if (event !== null) this.dispatch(event);
   }
 
   /** Back online: the forward kept its port; check the server is still there. */

@@ -13,66 +13,41 @@
 import { request as httpsRequest } from 'node:https';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CloudOptions } from '../../main/app/cloud-providers';
-import type { CloudAccountView, CloudMachineView, CommandArgs, CommandName, CommandResult, NoticeView, SessionView, StartedMachineView } from '../../main/ipc/contract';
+import type { CloudAccountView, CloudMachineView, NoticeView, SessionView, StartedMachineView } from '../../main/ipc/contract';
 import type { PortholeError } from '../../main/shared/errors';
 import { startAzureStandIn } from '../env/azure-stand-in';
 import { EXAMPLE_CREDENTIAL, KNOWN_IMAGES, startEc2Endpoint, type Ec2Endpoint, type InstanceSeed } from '../env/ec2-endpoint';
-import { startTestHost, type TestHost } from '../env/host';
-import { startKeyring, type TestKeyring } from '../env/keyring';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
 import { startPorthole, runPorthole } from '../support/cli-process';
-import { followHandoff, startDesktop, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
+import { callCommand, desktopTestKit, followHandoff, keepProcessEnv, useTestKeyring, type DesktopHarness } from '../support/desktop-harness';
 import { HUB_LOGIN_TITLE, startHubStandIn, type HubStandIn } from '../support/hub-stand-in';
 
 const REGION = 'eu-central-1';
 const GPU = 'i-0a11c0ffee0000001';
 
-let keyring: TestKeyring;
-const savedEnv = { ...process.env };
-beforeAll(async () => {
-  keyring = await startKeyring();
-  useKeyringInThisProcess(keyring);
-});
-afterAll(async () => {
-  await keyring?.stop();
-});
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
-  Object.assign(process.env, savedEnv);
-});
-
-async function call<N extends CommandName>(d: DesktopHarness, name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {
-  const handler = d.service.handlers[name] as (a: CommandArgs<N>) => Promise<CommandResult<N>> | CommandResult<N>;
-  return handler(args);
-}
-
-async function testHost(): Promise<TestHost> {
-  const host = await startTestHost();
-  cleanups.push(() => host.stop());
-  return host;
-}
+useTestKeyring();
+keepProcessEnv();
+const kit = desktopTestKit();
+const call = callCommand;
+const testHost = () => kit.host();
 
 async function hub(scheme: 'http' | 'https'): Promise<HubStandIn> {
   const started = await startHubStandIn(scheme);
-  cleanups.push(() => started.close());
+  kit.defer(() => started.close());
   return started;
 }
 
 /** The EC2 stand-in, reached as the AWS CLI reaches it; credentials are the vault key `student` the test saves. */
 async function ec2World(instances: readonly InstanceSeed[], cloud: CloudOptions = {}): Promise<{ ec2: Ec2Endpoint; d: DesktopHarness; account: CloudAccountView }> {
   const ec2 = await startEc2Endpoint({ region: REGION, images: [KNOWN_IMAGES.ubuntu], instances });
-  cleanups.push(() => ec2.stop());
+  kit.defer(() => ec2.stop());
   for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
   const aws = makeDir('aws');
   Object.assign(process.env, { ...ec2.env(), AWS_CONFIG_FILE: join(aws, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
-  const d = await startDesktop({ cloud: { aws: { pollIntervalMs: 20 }, ...cloud } });
-  cleanups.push(() => d.close());
+  const d = await kit.desktop({ cloud: { aws: { pollIntervalMs: 20 }, ...cloud } });
   await call(d, 'cloud:save-aws-credential', { name: 'student', ...EXAMPLE_CREDENTIAL });
   return { ec2, d, account: { provider: 'aws', profile: null, vaultCredential: 'student', region: REGION } };
 }
@@ -218,10 +193,9 @@ describe("the VM's own JupyterHub", () => {
     const host = await testHost();
     const hubServer = await hub('https');
     const azure = await startAzureStandIn({ vms: [{ resourceGroup: 'course-rg', name: 'dsvm-01', power: 'running', size: 'Standard_NC4as_T4_v3', adminUsername: host.user.name, image: { publisher: 'microsoft-dsvm', offer: 'ubuntu-2204', sku: '2204-gen2' }, publicIp: { allocation: 'Static', address: '127.0.0.1' } }] });
-    cleanups.push(() => azure.close());
+    kit.defer(() => azure.close());
     azure.useInThisProcess();
-    const d = await startDesktop({ cloud: { azure: { armEndpoint: azure.arm.url, pollIntervalMs: 20 } } });
-    cleanups.push(() => d.close());
+    const d = await kit.desktop({ cloud: { azure: { armEndpoint: azure.arm.url, pollIntervalMs: 20 } } });
     const account = { provider: 'azure', subscriptionId: azure.subscriptionId, tenantId: null } as const;
 
     const added = await call(d, 'cloud:add-as-host', { account, id: 'course-rg/dsvm-01' });
@@ -261,7 +235,7 @@ describe("the VM's own JupyterHub", () => {
     const host = await testHost();
     const hubServer = await hub('http');
     const ec2 = await startEc2Endpoint({ region: REGION, images: [KNOWN_IMAGES.ubuntu], instances: [{ id: GPU, name: 'tljh', state: 'running', instanceType: 't3.medium', publicIps: ['127.0.0.1'] }] });
-    cleanups.push(() => ec2.stop());
+    kit.defer(() => ec2.stop());
     const home = makeDir('home');
     const knownHosts = join(makeDir('ssh'), 'known_hosts');
     writeFileSync(knownHosts, '');
@@ -278,7 +252,7 @@ describe("the VM's own JupyterHub", () => {
     expect(add.code, add.stderr).toBe(0);
 
     const run = startPorthole(['up', 'tljh', '--json', '--no-open', '--known-hosts', knownHosts, '--accept-new-host-key'], env);
-    cleanups.push(async () => void run.child.kill('SIGKILL'));
+    kit.defer(async () => void run.child.kill('SIGKILL'));
     const lines: Record<string, unknown>[] = [];
     for (;;) {
       const line = await run.next(undefined, 60_000);

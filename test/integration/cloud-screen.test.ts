@@ -14,44 +14,26 @@
 import { AzureCliCredential } from '@azure/identity';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CloudOptions } from '../../main/app/cloud-providers';
 import { deviceCodeCredential } from '../../main/cloud/azure/credentials';
-import type { CommandArgs, CommandName, CommandResult, CloudAccountView, CloudMachineView, PromptView, StartedMachineView } from '../../main/ipc/contract';
+import type { CloudAccountView, CloudMachineView, PromptView, StartedMachineView } from '../../main/ipc/contract';
 import { PortholeError } from '../../main/shared/errors';
 import { startAzureStandIn, type AzureStandIn } from '../env/azure-stand-in';
 import { startEntraEndpoint, type EntraEndpoint } from '../env/entra-endpoint';
 import { EXAMPLE_CREDENTIAL, KNOWN_IMAGES, startEc2Endpoint, type Ec2Endpoint, type InstanceSeed } from '../env/ec2-endpoint';
-import { startKeyring, type TestKeyring } from '../env/keyring';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
-import { startDesktop, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
+import { callCommand, desktopTestKit, keepProcessEnv, useTestKeyring, type DesktopHarness } from '../support/desktop-harness';
 
 const REGION = 'eu-central-1';
 const STUDENT_KEY = { accessKeyId: 'AKIASTUDENTEXAMPLE01', secretAccessKey: 'studentSecretKeyExample/0123456789abcdef' };
 const GPU = 'i-0a11c0ffee0000001';
 
-let keyring: TestKeyring;
-const savedEnv = { ...process.env };
-beforeAll(async () => {
-  keyring = await startKeyring();
-  useKeyringInThisProcess(keyring);
-});
-afterAll(async () => {
-  await keyring?.stop();
-});
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
-  Object.assign(process.env, savedEnv);
-});
-
-async function call<N extends CommandName>(d: DesktopHarness, name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {
-  const handler = d.service.handlers[name] as (a: CommandArgs<N>) => Promise<CommandResult<N>> | CommandResult<N>;
-  return handler(args);
-}
+useTestKeyring();
+keepProcessEnv();
+const kit = desktopTestKit();
+const call = callCommand;
 
 async function failure(promise: Promise<unknown>): Promise<PortholeError> {
   const error = await promise.then(
@@ -62,11 +44,7 @@ async function failure(promise: Promise<unknown>): Promise<PortholeError> {
   return error as PortholeError;
 }
 
-async function desktop(cloud: CloudOptions = {}): Promise<DesktopHarness> {
-  const d = await startDesktop({ cloud });
-  cleanups.push(() => d.close());
-  return d;
-}
+const desktop = (cloud: CloudOptions = {}): Promise<DesktopHarness> => kit.desktop({ cloud });
 
 /** The machine-changed events of one machine, as `state:busy`, without repeats. */
 function machineTrail(d: DesktopHarness, id: string, from = 0): string[] {
@@ -94,7 +72,7 @@ describe('AWS on the Cloud screen', () => {
    */
   async function awsWorld(instances: readonly InstanceSeed[], cloud: CloudOptions = {}): Promise<{ d: DesktopHarness; course: CloudAccountView; student: CloudAccountView }> {
     ec2 = await startEc2Endpoint({ region: REGION, credentials: [EXAMPLE_CREDENTIAL, STUDENT_KEY], images: [KNOWN_IMAGES.ubuntu, KNOWN_IMAGES.deepLearning], instances });
-    cleanups.push(() => ec2.stop());
+    kit.defer(() => ec2.stop());
     const aws = makeDir('aws');
     writeFileSync(join(aws, 'config'), '[profile course]\nregion = eu-central-1\n');
     writeFileSync(join(aws, 'credentials'), `[course]\naws_access_key_id = ${EXAMPLE_CREDENTIAL.accessKeyId}\naws_secret_access_key = ${EXAMPLE_CREDENTIAL.secretAccessKey}\n`);
@@ -261,7 +239,7 @@ describe('Azure on the Cloud screen', () => {
         { resourceGroup: 'course-rg', name: 'hub', power: 'running', adminUsername: 'teacher', tags: { jupyterhub: 'tljh' }, publicIp: { allocation: 'Static', address: '198.51.100.8' } },
       ],
     });
-    cleanups.push(() => azure.close());
+    kit.defer(() => azure.close());
     azure.useInThisProcess();
     const d = await desktop({ azure: { armEndpoint: azure.arm.url, pollIntervalMs: 20, browserAvailable: false, ...cloud } });
     return { azure, d, account: { provider: 'azure', subscriptionId: azure.subscriptionId, tenantId: null } };
@@ -308,7 +286,7 @@ describe('Azure on the Cloud screen', () => {
     };
     const world = await azureWorld('logged-out', { credentialFor });
     entra = await startEntraEndpoint({ tenantId: world.azure.arm.tenantId, accessToken: world.azure.arm.accessToken });
-    cleanups.push(() => entra!.close());
+    kit.defer(() => entra!.close());
     return { ...world, entra };
   }
 

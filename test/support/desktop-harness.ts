@@ -7,11 +7,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { DesktopService, type DesktopServiceOptions } from '../../main/app/service';
-import type { EventName, EventPayload, SessionView } from '../../main/ipc/contract';
+import type { CommandArgs, CommandName, CommandResult, EventName, EventPayload, SessionView } from '../../main/ipc/contract';
 import { startTestHost, type TestHost, type TestHostOptions } from '../env/host';
-import type { TestKeyring } from '../env/keyring';
+import { startKeyring, type TestKeyring } from '../env/keyring';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
 
@@ -46,6 +46,33 @@ export interface DesktopHarness {
  */
 export function useKeyringInThisProcess(keyring: TestKeyring): void {
   Object.assign(process.env, { DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR: keyring.env.XDG_RUNTIME_DIR });
+}
+
+/** Call at a test file's top level: a private Secret Service for the file's vault, started once and stopped after it. */
+export function useTestKeyring(): void {
+  let keyring: TestKeyring | undefined;
+  beforeAll(async () => {
+    keyring = await startKeyring();
+    useKeyringInThisProcess(keyring);
+  });
+  afterAll(async () => {
+    await keyring?.stop();
+  });
+}
+
+/** Call at a test file's top level: whatever a test sets in process.env (AWS_*, PATH...) is undone after it. */
+export function keepProcessEnv(): void {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+}
+
+/** Calls a command's handler as IPC does (without the argument check): its result, or the PortholeError it threw. */
+export async function callCommand<N extends CommandName>(d: DesktopHarness, name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {
+  const handler = d.service.handlers[name] as (a: CommandArgs<N>) => Promise<CommandResult<N>> | CommandResult<N>;
+  return handler(args);
 }
 
 /**
