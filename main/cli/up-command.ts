@@ -15,7 +15,9 @@ import { machineIdOf, type ResolvedAddress } from '../session/cloud-link';
 import type { SessionState } from '../session/notebook-session-state';
 import type { VmBringUp } from '../session/bring-up';
 import { cloudBringUp, isCloudProfile, providerFor, type CloudProfile } from './cloud-target';
-import { resolveTarget, stopSignal } from './connection-options';
+import { JumpProbe } from '../session/jump-probe';
+import { connectionFromCli, jumpsFor, resolveTarget, stopSignal } from './connection-options';
+import { parseDestination } from './destination';
 import { addNotebookOptions, notebookFlow, type NotebookCommandOptions } from './notebook-command';
 import { createReporter, type Reporter } from './reporter';
 import { openProfileStore } from './stores';
@@ -51,9 +53,17 @@ async function runUp(name: string, options: UpOptions): Promise<number> {
     let at: ResolvedAddress | null = null;
     if (isCloudProfile(saved)) {
       profile = saved;
-      const bringUp = cloudBringUp(saved, await providerFor(saved.cloud), { allowStart: true, signal: cancel.signal, onState: phaseReporter(reporter, saved) });
+      // Behind jump hosts, the VM's SSH greeting is looked for from the last of them.
+      const jumps = jumpsFor(saved, options, saved.user ?? parseDestination('x').username);
+      const probe = jumps.length === 0 ? null : new JumpProbe(() => connectionFromCli({ target: jumps.at(-1)!, jumps: jumps.slice(0, -1), profile: saved }, options, reporter));
+      const bringUp = cloudBringUp(saved, await providerFor(saved.cloud), {
+        allowStart: true,
+        signal: cancel.signal,
+        onState: phaseReporter(reporter, saved),
+        ...(probe === null ? {} : { probe: (host: string, port: number, signal: AbortSignal) => probe.answers(host, port, signal) }),
+      });
       runner = bringUp.runner;
-      const done = await bringUp.result;
+      const done = await bringUp.result.finally(() => probe?.dispose());
       at = { host: done.address, hostKeyAlias: done.hostKeyAlias };
     }
     const resolved = await resolveTarget(saved.name, options, async () => at!);

@@ -188,6 +188,32 @@ describe('an EC2 instance from the Cloud screen to a notebook and back', () => {
   });
 });
 
+describe('porthole up behind a jump host', () => {
+  it("looks for the VM's SSH greeting from the jump host, then connects through it", async () => {
+    const jump = await testHost();
+    const vm = await testHost();
+    appendFileSync(join(vm.sshd.configPath, '..', 'authorized_keys'), `${jump.clientKey.publicLine}\n`);
+    await vm.sshd.stop();
+    const ec2 = await startEc2Endpoint({ region: REGION, instances: [{ id: GPU, name: 'private', state: 'running', instanceType: 't3.medium', publicIps: ['127.0.0.1'] }] });
+    kit.defer(() => ec2.stop());
+    const { env, knownHosts } = cliEnv(ec2);
+    const add = await runPorthole(['hosts', 'add', 'private', '--aws', GPU, '--region', REGION, '--user', vm.user.name, '-i', jump.clientKey.privatePath, '--port', String(vm.port), '-J', `${jump.user.name}@127.0.0.1:${jump.port}`], env);
+    expect(add.code, add.stderr).toBe(0);
+
+    const run = startPorthole(['up', 'private', '--json', '--no-open', '--known-hosts', knownHosts, '--accept-new-host-key'], env);
+    kit.defer(async () => void run.child.kill('SIGKILL'));
+    expect(await run.next('phase', 60_000)).toEqual({ event: 'phase', phase: 'waiting-for-ssh', address: '127.0.0.1', port: vm.port });
+    await waitFor('the probe to log in to the jump host', () => jump.sshd.log().includes(`Accepted publickey for ${jump.user.name}`) || undefined, { timeoutMs: 30_000 });
+    expect(vm.sshd.log()).not.toContain('Accepted publickey');
+    await vm.sshd.start({ portIsOurs: true });
+    const ready = await run.next('ready', 90_000);
+    expect(ready, run.stderr()).toMatchObject({ event: 'ready', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) });
+    expect(vm.sshd.log()).toContain(`Accepted publickey for ${vm.user.name}`);
+    run.child.kill('SIGINT');
+    expect(await run.exit()).toBe(0);
+  });
+});
+
 describe("the VM's own JupyterHub", () => {
   it("Azure's Data Science VM: Add as host opens its hub; Launch forwards it, checks it answers and opens https://127.0.0.1:L/ with the certificate explained", async () => {
     const host = await testHost();
@@ -236,18 +262,7 @@ describe("the VM's own JupyterHub", () => {
     const hubServer = await hub('http');
     const ec2 = await startEc2Endpoint({ region: REGION, images: [KNOWN_IMAGES.ubuntu], instances: [{ id: GPU, name: 'tljh', state: 'running', instanceType: 't3.medium', publicIps: ['127.0.0.1'] }] });
     kit.defer(() => ec2.stop());
-    const home = makeDir('home');
-    const knownHosts = join(makeDir('ssh'), 'known_hosts');
-    writeFileSync(knownHosts, '');
-    const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'SSH_AUTH_SOCK'));
-    Object.assign(env, ec2.env(), {
-      PORTHOLE_HOME: home,
-      AWS_ACCESS_KEY_ID: EXAMPLE_CREDENTIAL.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: EXAMPLE_CREDENTIAL.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: join(home, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
-    });
+    const { env, knownHosts } = cliEnv(ec2);
     const add = await runPorthole(['hosts', 'add', 'tljh', '--aws', GPU, '--region', REGION, '--user', host.user.name, '-i', host.clientKey.privatePath, '--port', String(host.port), '--hub', `http:${hubServer.port}`], env);
     expect(add.code, add.stderr).toBe(0);
 
@@ -278,6 +293,23 @@ describe("the VM's own JupyterHub", () => {
     expect(await run.exit()).toBe(0);
   });
 });
+
+/** A `porthole` child's environment: its own home and known_hosts, the EC2 stand-in, access keys in the environment, nothing else of AWS. */
+function cliEnv(ec2: Ec2Endpoint): { env: NodeJS.ProcessEnv; knownHosts: string } {
+  const home = makeDir('home');
+  const knownHosts = join(makeDir('ssh'), 'known_hosts');
+  writeFileSync(knownHosts, '');
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'SSH_AUTH_SOCK'));
+  Object.assign(env, ec2.env(), {
+    PORTHOLE_HOME: home,
+    AWS_ACCESS_KEY_ID: EXAMPLE_CREDENTIAL.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EXAMPLE_CREDENTIAL.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(home, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
+  });
+  return { env, knownHosts };
+}
 
 /** GET past a certificate no CA vouches for (what "Continue to 127.0.0.1" does in a browser). */
 function getInsecure(url: string): Promise<{ status: number; body: string }> {
