@@ -109,7 +109,7 @@ if (!app.requestSingleInstanceLock()) {
       onActionError: (action, error) => console.error(`Porthole: tray action ${action.command} failed`, error),
     });
     held.tray = tray;
-    tray.update(desktopService.hosts(), desktopService.sessions());
+    tray.update(desktopService.hosts(), desktopService.sessions(), desktopService.startedMachines());
 
     const notifier = new SessionNotifier(
       {
@@ -139,6 +139,8 @@ if (!app.requestSingleInstanceLock()) {
         updates?.reconsider();
       } else if (event === 'hosts:changed') {
         tray.update((payload as EventPayload<'hosts:changed'>).hosts, desktopService.sessions());
+      } else if (event === 'cloud:started-changed') {
+        tray.update(desktopService.hosts(), desktopService.sessions(), (payload as EventPayload<'cloud:started-changed'>).machines);
       } else if (event === 'settings:changed') {
         const { settings } = payload as EventPayload<'settings:changed'>;
         if (settings.launchAtLogin !== launchAtLogin) {
@@ -170,6 +172,7 @@ if (!app.requestSingleInstanceLock()) {
 
     quitter = createQuitter({
       runningServersStarted: () => desktopService.runningServersStarted(),
+      startedMachines: () => desktopService.startedMachines(),
       shutdown: (options) => desktopService.shutdown(options),
       parentWindow: liveWindow,
     });

@@ -11,6 +11,7 @@ import { priceEstimate, runningCost } from '../cloud/prices';
 import type { CloudLink, Profile, ProfileStore } from '../profiles';
 import { toErrorInfo, type PortholeErrorInfo } from '../shared/errors';
 import { VmBringUp } from '../session/bring-up';
+import type { JumpProbe } from '../session/jump-probe';
 import type { BringUpState } from '../session/bring-up-state';
 import { machineIdOf, type ResolvedAddress } from '../session/cloud-link';
 import { idleSettings } from '../session/idle-stop-state';
@@ -29,6 +30,20 @@ export interface CloudHostDeps {
   readonly now: () => number;
   /** Idle auto-stop's pace and clock (default: a poll every 30 s, the real clock); tests drive both. */
   readonly idleWatch?: IdleWatchTiming;
+  /** The machine as the cloud describes it, started and stopped by Porthole: for the Cloud screen and the started list. */
+  readonly events?: CloudMachineEvents;
+  /** A host behind jump hosts: its SSH greeting is read through them, not from here. */
+  readonly jumpProbe?: () => JumpProbe;
+}
+
+/** What a cloud host's session tells the rest of the desktop about its machine. */
+export interface CloudMachineEvents {
+  /** Every new description of the machine (its state as the bring-up or a stop goes on). */
+  seen(machine: CloudMachine): void;
+  /** Porthole asked the cloud to start it: it bills from `since` on. */
+  startedByPorthole(machine: CloudMachine, since: number): void;
+  /** Porthole asked the cloud to stop (deallocate) it. */
+  stopRequested(machine: CloudMachine): void;
 }
 
 type StopReason = 'disconnect' | 'idle';
@@ -41,6 +56,8 @@ export interface IdleWatchTiming {
 /** What the desktop service hands a cloud host's session: its provider, the host list, notices. */
 export interface CloudServiceParts {
   readonly provider: (link: CloudLink) => Promise<CloudProvider>;
+  /** The events of a session of `host` linked to `link` (the Cloud service's). */
+  readonly events?: (link: CloudLink, host: string) => CloudMachineEvents;
   readonly profiles: ProfileStore;
   readonly hostsChanged: () => void;
   readonly notice: (notice: Omit<NoticeView, 'id'>) => void;
@@ -50,11 +67,12 @@ export interface CloudServiceParts {
 export function cloudSessionDeps(
   profile: Profile,
   parts: CloudServiceParts,
-): { cloudProvider?: CloudHostDeps['provider']; rememberAddress?: (address: string) => Promise<void>; onIdleEvent?: (event: IdleEvent) => void } {
+): { cloudProvider?: CloudHostDeps['provider']; cloudEvents?: CloudMachineEvents; rememberAddress?: (address: string) => Promise<void>; onIdleEvent?: (event: IdleEvent) => void } {
   const link = profile.cloud;
   if (link === undefined) return {};
   return {
     cloudProvider: parts.provider,
+    ...(parts.events === undefined ? {} : { cloudEvents: parts.events(link, profile.name) }),
     // For the host list; a profile changed meanwhile (another machine linked) is left alone.
     rememberAddress: async (address) => {
       const current = parts.profiles.get(profile.name)?.cloud;
@@ -92,18 +110,35 @@ export class CloudHost {
   /** Starts the VM if needed and waits for its SSH server; the address and host-key alias to connect with. */
   async bringUpVm(signal: AbortSignal): Promise<ResolvedAddress> {
     this.provider ??= await this.deps.provider(this.link);
-    const runner = new VmBringUp({ provider: this.provider, machineId: machineIdOf(this.link), sshPort: this.sshPort, signal });
+    const jumps = this.deps.jumpProbe?.() ?? null;
+    const runner = new VmBringUp({
+      provider: this.provider,
+      machineId: machineIdOf(this.link),
+      sshPort: this.sshPort,
+      signal,
+      // Behind jump hosts the VM's address is theirs to reach (often a private one): ask them.
+      ...(jumps === null ? {} : { probe: (host: string, port: number, s: AbortSignal) => jumps.answers(host, port, s) }),
+    });
     this.bringUp = runner;
+    let lastSeen = '';
     runner.onChange((state, machine) => {
-      if (machine !== null) this.machine = machine;
+      if (machine !== null) {
+        this.machine = machine;
+        const seen = `${machine.state}|${machine.publicIp}|${machine.privateIp}`;
+        if (seen !== lastSeen) {
+          lastSeen = seen;
+          this.deps.events?.seen(machine);
+        }
+      }
       if (runner.startedByPorthole && !this.startedByPorthole) {
         this.startedByPorthole = true;
         this.startedAt = this.deps.now();
+        if (machine !== null) this.deps.events?.startedByPorthole(machine, this.startedAt);
       }
       this.deps.onChange();
       if (state.kind === 'done') this.deps.log('info', `The VM ${machine?.name ?? machineIdOf(this.link)} is up at ${state.outcome.address}`);
     });
-    const result = await runner.run();
+    const result = await runner.run().finally(() => jumps?.dispose());
     this.address = result.address;
     this.machine = result.machine;
     void this.deps.rememberAddress?.(result.address).catch(() => undefined);
@@ -177,6 +212,8 @@ export class CloudHost {
       this.provider ??= await this.deps.provider(this.link);
       this.machine = await this.provider.stop(machineIdOf(this.link), { wait: false });
       this.vmStop = { kind: 'stopped', reason };
+      this.deps.events?.stopRequested(this.machine);
+      this.deps.events?.seen(this.machine);
       this.deps.log('info', `Asked ${this.link.provider === 'aws' ? 'AWS to stop' : 'Azure to deallocate'} the VM ${this.machine.name} (${reason === 'idle' ? 'idle' : 'disconnected'})`);
       return null;
     } catch (error) {

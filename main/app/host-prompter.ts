@@ -31,7 +31,7 @@ export class HostPrompter implements ConnectionPrompter {
   async confirmHostKey(prompt: { server: string; keyType: string; fingerprint: string }): Promise<boolean | 'once'> {
     const outcome = await this.ask({ kind: 'host-key', server: prompt.server, keyType: prompt.keyType, fingerprint: prompt.fingerprint });
     if (outcome.kind === 'timed-out') throw promptTimedOut('host key', this.options.timeoutMs());
-    if (outcome.kind === 'cancelled' || outcome.answer.kind !== 'host-key') return false;
+    if (outcome.kind !== 'answered' || outcome.answer.kind !== 'host-key') return false;
     return outcome.answer.trust === 'always' ? true : 'once';
   }
 
@@ -64,7 +64,7 @@ export class HostPrompter implements ConnectionPrompter {
       this.timedOut = 'sign-in';
       return null;
     }
-    if (outcome.kind === 'cancelled' || outcome.answer.kind !== 'keyboard-interactive') return null;
+    if (outcome.kind !== 'answered' || outcome.answer.kind !== 'keyboard-interactive') return null;
     return [...outcome.answer.answers];
   }
 

@@ -12,12 +12,14 @@ import type { CloudLink, Profile } from '../profiles';
 import type { ResolvedAddress } from '../session/cloud-link';
 import type { IdleEvent } from '../session/idle-watcher';
 import { PortholeError, toErrorInfo, type PortholeErrorInfo } from '../shared/errors';
-import { NotebookSession } from '../session/notebook-session';
+import { HubSession } from '../session/hub-session';
+import { JumpProbe, jumpChainProfile } from '../session/jump-probe';
+import { NotebookSession, type NotebookEngine } from '../session/notebook-session';
 import type { SessionState } from '../session/notebook-session-state';
 import type { SshConnection } from '../ssh/connection';
 import { listRunningServers } from '../jupyter/launcher';
 import { ForwardSet } from '../tunnels/forward-set';
-import { CloudHost, type IdleWatchTiming } from './cloud-host';
+import { CloudHost, type CloudMachineEvents, type IdleWatchTiming } from './cloud-host';
 import { promptTimedOut } from './prompt-broker';
 import type { HostPrompter } from './host-prompter';
 import { forwardsStateView, leftRunningView, notebookStateView, type SessionExtras } from './views';
@@ -39,6 +41,8 @@ export interface HostSessionDeps {
   readonly onIdleEvent?: (event: IdleEvent) => void;
   /** Cloud hosts: keeps the address the VM was reached at, for the host list. */
   readonly rememberAddress?: (address: string) => Promise<void>;
+  /** Cloud hosts: the machine as seen, started and stopped, for the Cloud screen and the started list. */
+  readonly cloudEvents?: CloudMachineEvents;
   /** Idle auto-stop's pace and clock (tests drive both). */
   readonly idleWatch?: IdleWatchTiming;
 }
@@ -47,7 +51,7 @@ type Engine =
   /** A cloud host's VM on its way up (CloudHost has the details). */
   | { readonly kind: 'bringing-up' }
   | { readonly kind: 'preparing' }
-  | { readonly kind: 'notebook'; readonly connection: SshConnection; readonly session: NotebookSession }
+  | { readonly kind: 'notebook'; readonly connection: SshConnection; readonly session: NotebookEngine }
   | { readonly kind: 'forwards'; readonly connection: SshConnection; forwards: ForwardSet | null }
   | { readonly kind: 'failed-early'; readonly error: PortholeErrorInfo }
   /** Stopped before the engine existed (while a key passphrase was being asked, say). */
@@ -82,7 +86,7 @@ export class HostSession {
   }
 
   private cloudHost(profile: Profile & { readonly cloud: CloudLink }): CloudHost {
-    const { cloudProvider, onIdleEvent, rememberAddress, idleWatch } = this.deps;
+    const { cloudProvider, onIdleEvent, rememberAddress, idleWatch, cloudEvents } = this.deps;
     return new CloudHost(profile, {
       provider: cloudProvider ?? (() => Promise.reject(new PortholeError({ code: 'cloud.provider-unavailable', message: 'This Porthole cannot reach the cloud of this host.', retryable: false }))),
       onChange: () => this.changed(),
@@ -91,6 +95,9 @@ export class HostSession {
       ...(onIdleEvent ? { onIdleEvent } : {}),
       ...(rememberAddress ? { rememberAddress } : {}),
       ...(idleWatch === undefined ? {} : { idleWatch }),
+      ...(cloudEvents === undefined ? {} : { events: cloudEvents }),
+      // Behind jump hosts, the VM's SSH greeting is looked for from the last of them.
+      ...(profile.jumpHosts.length === 0 ? {} : { jumpProbe: () => new JumpProbe(() => this.deps.connect(jumpChainProfile(profile))) }),
     });
   }
 
@@ -126,6 +133,7 @@ export class HostSession {
 
   private async startNotebook(connection: SshConnection): Promise<void> {
     const { jupyter } = this.profile;
+    if (jupyter.hub !== undefined) return this.runNotebook(connection, new HubSession(connection, { port: jupyter.hub.port, scheme: jupyter.hub.scheme, localPort: jupyter.localPort ?? null, onConnectionError: this.logConnectionError }));
     const password = jupyter.auth === 'password' ? await this.deps.notebookPassword(this.profile) : null;
     if (jupyter.auth === 'password' && password === null) {
       throw new PortholeError({ code: 'jupyter.password-missing', message: `The host "${this.profile.name}" uses a notebook password, and none is saved yet.`, hint: 'Edit the host and type the notebook password once; Porthole keeps it in your keychain-protected vault.', retryable: false });
@@ -139,6 +147,10 @@ export class HostSession {
       stopServerOnClose: jupyter.stopOnDisconnect,
       onConnectionError: this.logConnectionError,
     });
+    return this.runNotebook(connection, session);
+  }
+
+  private async runNotebook(connection: SshConnection, session: NotebookEngine): Promise<void> {
     this.engine = { kind: 'notebook', connection, session };
     session.onStateChange((state, previous) => this.onNotebookState(state, previous));
     connection.onStateChange((state) => {
@@ -153,10 +165,17 @@ export class HostSession {
     if (state.kind === 'ready') {
       this.settleFirst(true);
       if (previous.kind !== 'reconnecting') void this.openExtraForwards();
-      if (this.engine.kind === 'notebook') {
+      if (this.engine.kind === 'notebook' && previous.kind !== 'reconnecting') {
         const session = this.engine.session;
-        // Idle auto-stop: Jupyter, not the VM, ends the session first (cleanly), then the VM stops.
-        this.cloud?.watchIdle(() => session.apiAccess(), () => this.stop({ stopServer: true, stopVm: false }));
+        const hub = this.profile.jupyter.hub !== undefined;
+        const idleMinutes = this.profile.cloud?.idleStopMinutes;
+        if (hub && idleMinutes !== undefined) {
+          // Idle auto-stop reads Jupyter's API with its token; the VM's own hub gives Porthole none.
+          this.deps.log('warn', `Idle auto-stop cannot watch the JupyterHub on this VM (Porthole has no token for it), so the VM is not stopped after ${idleMinutes} idle minutes.`);
+        } else if (!hub) {
+          // Idle auto-stop: Jupyter, not the VM, ends the session first (cleanly), then the VM stops.
+          this.cloud?.watchIdle(() => session.apiAccess(), () => this.stop({ stopServer: true, stopVm: false }));
+        }
       }
     }
     if (state.kind === 'failed' || state.kind === 'closed') this.settleFirst(false);
@@ -268,6 +287,13 @@ export class HostSession {
     if (this.engine.kind !== 'notebook') return null;
     const state = this.engine.session.snapshot();
     return state.kind === 'ready' || state.kind === 'reconnecting' ? { pid: state.notebook.serverPid, remotePort: state.notebook.remotePort } : null;
+  }
+
+  /** For a ready hub with a self-signed certificate: why the browser warns about it. */
+  certificateNote(): string | null {
+    if (this.engine.kind !== 'notebook') return null;
+    const state = this.engine.session.snapshot();
+    return state.kind === 'ready' ? (state.notebook.hub?.certificateNote ?? null) : null;
   }
 
   /** The URL with the token, for the browser handoff only; null unless ready. */

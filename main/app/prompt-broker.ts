@@ -8,8 +8,21 @@ import { randomUUID } from 'node:crypto';
 import type { PromptAnswer, PromptDetailView, PromptView } from '../ipc/contract';
 import { PortholeError } from '../shared/errors';
 
-/** How an asked question ended, for the engine side. */
-export type PromptOutcome = { readonly kind: 'answered'; readonly answer: PromptAnswer } | { readonly kind: 'cancelled' } | { readonly kind: 'timed-out' };
+/**
+ * How an asked question ended, for the engine side. `withdrawn`: main took it back because
+ * what it waited for happened without the user (a cloud sign-in finished in the browser).
+ */
+export type PromptOutcome =
+  | { readonly kind: 'answered'; readonly answer: PromptAnswer }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'timed-out' }
+  | { readonly kind: 'withdrawn' };
+
+/** A question asked with `open`: its id (to withdraw it) and how it ended. */
+export interface OpenPrompt {
+  readonly id: string;
+  readonly outcome: Promise<PromptOutcome>;
+}
 
 interface Pending {
   readonly view: PromptView;
@@ -50,15 +63,29 @@ export class PromptBroker {
 
   /** Asks; resolves with how it ended. The promise never rejects. */
   ask(host: string, detail: PromptDetailView): Promise<PromptOutcome> {
-    return new Promise((resolve) => {
-      const id = randomUUID();
+    return this.open(host, detail).outcome;
+  }
+
+  /**
+   * Asks, keeping the id so main can withdraw the question itself. `timeoutMs` replaces the
+   * setting for a question whose wait has its own known end (a device code lives 15 minutes).
+   */
+  open(host: string, detail: PromptDetailView, options: { readonly timeoutMs?: number } = {}): OpenPrompt {
+    const id = randomUUID();
+    const outcome = new Promise<PromptOutcome>((resolve) => {
       const createdAt = this.now();
-      const timeoutMs = this.options.timeoutMs();
+      const timeoutMs = options.timeoutMs ?? this.options.timeoutMs();
       const timer = setTimeout(() => this.finish(id, { kind: 'timed-out' }), timeoutMs);
       timer.unref();
       this.pending.set(id, { view: { id, host, createdAt, expiresAt: createdAt + timeoutMs, detail }, settle: resolve, timer });
-      this.changed();
     });
+    this.changed();
+    return { id, outcome };
+  }
+
+  /** Main takes a question back (what it waited for happened); nothing if it already ended. */
+  withdraw(id: string): void {
+    this.finish(id, { kind: 'withdrawn' });
   }
 
   answer(id: string, answer: PromptAnswer): void {

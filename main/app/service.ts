@@ -8,11 +8,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { CommandHandlers } from '../ipc/dispatch';
-import type { EventName, EventPayload, HostView, ImportPreviewView, NoticeView, SessionView } from '../ipc/contract';
+import type { EventName, EventPayload, HostView, ImportPreviewView, NoticeView, SessionView, StartedMachineView } from '../ipc/contract';
 import { generateKey, importKey, inspectKey, KeyStore, installPublicKey, type KeySource } from '../keys';
-import { createProvider, type CloudProvider } from '../cloud';
+import { addressOf, hostKeyAliasOf } from '../cloud';
 import { importSshConfig, parsePuttyReg, readPuttySessionsLive, validateProfile, ProfileStore, type CloudLink, type ImportResult, type Profile } from '../profiles';
-import { accountOf, type ResolvedAddress } from '../session/cloud-link';
+import { describeLink, machineIdOf, type ResolvedAddress } from '../session/cloud-link';
 import { Vault } from '../secrets';
 import type { KeychainBackend } from '../secrets/types';
 import { PortholeError, toErrorInfo } from '../shared/errors';
@@ -27,6 +27,8 @@ import type { DesktopPort } from './desktop-port';
 import { HostPrompter } from './host-prompter';
 import { HostSession } from './host-session';
 import { cloudSessionDeps, type IdleWatchTiming } from './cloud-host';
+import { CloudProviders, type CloudOptions } from './cloud-providers';
+import { CloudService } from './cloud-service';
 import { LogBuffer } from './log-buffer';
 import { PromptBroker } from './prompt-broker';
 import { SettingsStore } from './settings-store';
@@ -43,8 +45,8 @@ export interface DesktopServiceOptions {
   readonly home?: string;
   /** The OS keychain (default: the real one); tests pass their own Secret Service session's. */
   readonly keychain?: KeychainBackend;
-  /** Builds a cloud host's provider (default: createProvider for the link's account, with the vault). */
-  readonly cloudProvider?: (link: CloudLink) => Promise<CloudProvider>;
+  /** How the clouds are reached (default: the real AWS and Azure); tests point it at the stand-ins. */
+  readonly cloud?: CloudOptions;
   /** Idle auto-stop's pace and clock (default: every 30 s, the real clock); tests drive both. */
   readonly idleWatch?: IdleWatchTiming;
 }
@@ -67,6 +69,7 @@ export class DesktopService {
   private readonly broker: PromptBroker;
   private readonly logs: LogBuffer;
   private readonly hostKeys: HostKeyStore;
+  private readonly cloud: CloudService;
   private vaultOpening: Promise<Vault> | null = null;
   private savedPasswords = new Set<string>();
   private noticeSeq = 0;
@@ -89,6 +92,18 @@ export class DesktopService {
     this.hostKeys = new HostKeyStore({
       knownHostsFiles: options.knownHostsFiles ?? defaultKnownHostsFiles(options.home),
       trustStorePath: join(options.dataDir, 'known_hosts'),
+    });
+    this.cloud = new CloudService({
+      providers: new CloudProviders({ vault: () => this.vault(), broker: this.broker, ...(options.cloud ? { options: options.cloud } : {}) }),
+      profiles,
+      vault: () => this.vault(),
+      keyNames: async () => (await (await this.keyStore()).list()).map((key) => key.name),
+      emit: (event, payload) => this.emit(event, payload),
+      hostsChanged: () => this.emitHosts(),
+      hostView: (profile) => hostView(profile, this.savedPasswords.has(profile.name)),
+      beforeStop: (isLinked) => this.stopSessionsWhere((profile) => profile.cloud !== undefined && isLinked(profile.cloud)),
+      log: (level, message) => this.log(level, 'app', message),
+      now: Date.now,
     });
     this.handlers = this.buildHandlers();
   }
@@ -151,10 +166,20 @@ export class DesktopService {
     this.notice(level, title, body, null);
   }
 
-  /** Quit: closes every tunnel; stops the servers Porthole started when asked to (reused ones follow their host's setting). */
-  async shutdown(options: { readonly stopServers: boolean }): Promise<void> {
+  /** VMs Porthole started that still run, with their cost so far (the tray's warning, the Quit question). */
+  startedMachines(): StartedMachineView[] {
+    return this.cloud.startedMachines();
+  }
+
+  /**
+   * Quit: closes every tunnel; stops the servers Porthole started when asked to (reused ones
+   * follow their host's setting); with `stopVms`, asks the clouds to stop the VMs Porthole
+   * started that still run (a host's own stop-on-disconnect applies either way).
+   */
+  async shutdown(options: { readonly stopServers: boolean; readonly stopVms?: boolean }): Promise<void> {
     this.broker.cancelAll();
     await Promise.all([...this.sessionsByHost.values()].map((session) => session.stop(session.startedServer() ? { stopServer: options.stopServers } : {})));
+    if (options.stopVms) await this.cloud.stopStartedMachines();
   }
 
   // -------------------------------------------------------------------------------------
@@ -289,16 +314,15 @@ export class DesktopService {
 
       'logs:recent': ({ limit }) => this.logs.recent(limit),
 
-      // The Cloud screen's commands: declared in the contract, implemented next.
-      'cloud:accounts': notYet,
-      'cloud:azure-subscriptions': notYet,
-      'cloud:list-machines': notYet,
-      'cloud:start-machine': notYet,
-      'cloud:stop-machine': notYet,
-      'cloud:add-as-host': notYet,
-      'cloud:started-machines': () => [],
-      'cloud:save-aws-credential': notYet,
-      'cloud:remove-aws-credential': notYet,
+      'cloud:accounts': () => this.cloud.accounts(),
+      'cloud:azure-subscriptions': ({ interactive }) => this.cloud.azureSubscriptions(interactive),
+      'cloud:list-machines': ({ account }) => this.cloud.listMachines(account),
+      'cloud:start-machine': ({ account, id }) => this.cloud.startMachine(account, id),
+      'cloud:stop-machine': ({ account, id }) => this.cloud.stopMachine(account, id),
+      'cloud:add-as-host': ({ account, id, name }) => this.cloud.addAsHost(account, id, name),
+      'cloud:started-machines': () => this.cloud.startedMachines(),
+      'cloud:save-aws-credential': (credential) => this.cloud.saveAwsCredential(credential),
+      'cloud:remove-aws-credential': ({ name }) => this.cloud.removeAwsCredential(name),
     };
   }
 
@@ -345,11 +369,15 @@ export class DesktopService {
     return profile;
   }
 
-  /** Connects once with what the editor holds and asks the remote what Jupyter it has. */
+  /**
+   * Connects once with what the editor holds and asks the remote what Jupyter it has. A
+   * cloud host is looked for where its VM runs now; a stopped VM is not started for this.
+   */
   private async probe(input: ReturnType<typeof profileInputOf>) {
     const profile = validateProfile({ ...input, name: input.name || input.host || 'new host' });
     const prompter = this.prompterFor(profile.name);
-    const connection = await this.connect(profile, prompter);
+    const resolved = profile.cloud === undefined ? undefined : await this.whereCloudHostRuns(profile.cloud);
+    const connection = await this.connect(profile, prompter, resolved);
     try {
       await connection.start();
       await prompter.commitRemembered();
@@ -359,6 +387,22 @@ export class DesktopService {
       prompter.cancelOpenQuestions();
       await connection.dispose();
     }
+  }
+
+  /** Where a cloud host's VM runs now, from the cloud; a clear error when it does not run. */
+  private async whereCloudHostRuns(link: CloudLink): Promise<ResolvedAddress> {
+    const machine = await (await this.cloud.providerFor(link)).getMachine(machineIdOf(link));
+    const address = addressOf(machine);
+    if (machine.state !== 'running' || address === null) {
+      const why = machine.state === 'running' ? 'runs but has no IP address Porthole could reach' : `is ${machine.state}`;
+      throw new PortholeError({
+        code: machine.state === 'running' ? 'cloud.no-address' : 'cloud.machine-not-running',
+        message: `The VM ${machine.name} (${describeLink(link)}) ${why}, so there is nothing to look at yet.`,
+        hint: machine.state === 'running' ? 'Give it a public IP address in the cloud console, or reach it through a jump host.' : 'Launch notebook starts it (or start it on the Cloud screen); then look again.',
+        retryable: true,
+      });
+    }
+    return { host: address, hostKeyAlias: hostKeyAliasOf(machine) };
   }
 
   private async readImport(source: 'ssh-config' | 'putty', path: string | null): Promise<{ path: string | null; result: ImportResult }> {
@@ -445,10 +489,6 @@ export class DesktopService {
     );
   }
 
-  private cloudProvider(link: CloudLink): Promise<CloudProvider> {
-    return this.options.cloudProvider?.(link) ?? createProvider(accountOf(link), { vault: () => this.vault() });
-  }
-
   private async launch(name: string, mode: 'notebook' | 'forwards', openBrowser: boolean): Promise<null> {
     const profile = this.requireProfile(name);
     const existing = this.sessionsByHost.get(profile.name);
@@ -465,7 +505,8 @@ export class DesktopService {
       prompter,
       connect: (p, resolved) => this.connect(p, prompter, resolved),
       ...cloudSessionDeps(profile, {
-        provider: (link) => this.cloudProvider(link),
+        provider: (link) => this.cloud.providerFor(link),
+        events: (link, host) => this.cloud.eventsFor(link, host),
         profiles: this.profiles,
         hostsChanged: () => this.emitHosts(),
         notice: (notice) => this.notice(notice.level, notice.title, notice.body, profile.name),
@@ -478,13 +519,19 @@ export class DesktopService {
     });
     this.sessionsByHost.set(profile.name, session);
     void session.start();
-    if (openBrowser) {
-      void session.firstReady.then((ready) => {
-        if (ready && this.sessionsByHost.get(profile.name) === session) return this.openInBrowser(session);
-        return undefined;
-      }).catch((error: unknown) => this.notice('error', 'The browser did not open', toErrorInfo(error).message, profile.name));
-    }
+    void session.firstReady.then((ready) => {
+      if (!ready || this.sessionsByHost.get(profile.name) !== session) return undefined;
+      // The VM's own hub over https: say why the browser is about to warn, before it does.
+      const note = session.certificateNote();
+      if (note !== null) this.notice('info', 'Your browser will warn about the certificate', note, profile.name);
+      return openBrowser ? this.openInBrowser(session) : undefined;
+    }).catch((error: unknown) => this.notice('error', 'The browser did not open', toErrorInfo(error).message, profile.name));
     return null;
+  }
+
+  /** Ends the sessions of the hosts `which` picks (their VM is about to be stopped from the Cloud screen). */
+  private async stopSessionsWhere(which: (profile: Profile) => boolean): Promise<void> {
+    await Promise.all([...this.sessionsByHost.values()].filter((session) => !session.isOver() && which(session.profile)).map((session) => session.stop({ stopVm: false })));
   }
 
   private requireSession(name: string): HostSession {
@@ -576,10 +623,6 @@ export class DesktopService {
     this.emit('app:notice', { notice: { id: `notice-${++this.noticeSeq}`, level, title, body, host } });
     this.log(level === 'warning' ? 'warn' : level, host ?? 'app', `${title}: ${body}`);
   }
-}
-
-function notYet(): never {
-  throw new PortholeError({ code: 'cloud.not-available', message: 'The Cloud screen is not available in this build.', hint: 'Use the porthole aws / porthole azure commands meanwhile.', retryable: false });
 }
 
 function keySource(source: { kind: 'path'; path: string } | { kind: 'text'; text: string } | { kind: 'bytes'; base64: string; fileName: string }): KeySource {

@@ -4,7 +4,8 @@
  * native Menu and runs the actions, so everything a user can see or click in the tray is
  * decided here and unit-tested without Electron.
  */
-import type { HostView, SessionView, SessionStateView } from '../ipc/contract';
+import type { CloudAccountView, HostView, SessionView, SessionStateView, StartedMachineView } from '../ipc/contract';
+import { runningFor, totalCost, usd } from './money';
 
 /** The icon: nothing running, something on its way, everything running is ready, something needs attention. */
 export type TrayState = 'idle' | 'busy' | 'ready' | 'failed';
@@ -12,6 +13,8 @@ export type TrayState = 'idle' | 'busy' | 'ready' | 'failed';
 /** A click in the tray: a session command for one host, or the app's own two. */
 export type TrayAction =
   | { readonly command: 'sessions:launch' | 'sessions:connect' | 'sessions:open' | 'sessions:disconnect' | 'sessions:retry'; readonly host: string }
+  /** Stop (AWS) or deallocate (Azure) a VM Porthole started. */
+  | { readonly command: 'cloud:stop-machine'; readonly account: CloudAccountView; readonly id: string }
   | { readonly command: 'window:show' }
   | { readonly command: 'app:quit' };
 
@@ -31,18 +34,43 @@ export interface TrayModel {
 /** Windows truncates notification-area tooltips at 127 characters; stay under it everywhere. */
 export const TOOLTIP_MAX = 127;
 
-export function trayModel(hosts: readonly HostView[], sessions: readonly SessionView[]): TrayModel {
+/**
+ * `started`: the VMs Porthole started that still run (with their cost so far, as of the
+ * snapshot); they get a warning entry of their own, since they cost money until stopped.
+ */
+export function trayModel(hosts: readonly HostView[], sessions: readonly SessionView[], started: readonly StartedMachineView[] = [], now: number = Date.now()): TrayModel {
   const byHost = new Map(sessions.map((session) => [session.host, session]));
   const state = overallState(sessions);
   const hostItems: TrayItem[] =
     hosts.length === 0
       ? [{ kind: 'label', label: 'No hosts yet' }, action('Add a host…', { command: 'window:show' })]
       : hosts.map((host) => hostSubmenu(host, byHost.get(host.name) ?? null));
+  const vms: TrayItem[] = started.length === 0 ? [] : [{ kind: 'separator' }, startedVmsSubmenu(started, now)];
+  const tooltip = tooltipFor(state, sessions) + (started.length === 0 ? '' : `; ${vmCount(started.length)} running`);
   return {
     state,
-    tooltip: truncate(tooltipFor(state, sessions), TOOLTIP_MAX),
-    items: [...hostItems, { kind: 'separator' }, action('Show Porthole', { command: 'window:show' }), action('Quit Porthole', { command: 'app:quit' })],
+    tooltip: truncate(tooltip, TOOLTIP_MAX),
+    items: [...hostItems, ...vms, { kind: 'separator' }, action('Show Porthole', { command: 'window:show' }), action('Quit Porthole', { command: 'app:quit' })],
   };
+}
+
+function vmCount(count: number): string {
+  return count === 1 ? '1 VM' : `${count} VMs`;
+}
+
+/** "⚠ 2 VMs still running: about $1.23 so far", and per VM its cost and a Stop. */
+function startedVmsSubmenu(started: readonly StartedMachineView[], now: number): TrayItem {
+  const total = totalCost(started.map((vm) => vm.costSoFar));
+  const label = `⚠ ${vmCount(started.length)} started by Porthole still running${total === null ? '' : `: about ${usd(total)} so far`}`;
+  const items = started.flatMap((vm): TrayItem[] => {
+    const what = vm.host !== null && vm.host !== vm.name ? `${vm.name} (${vm.host})` : vm.name;
+    const rate = vm.price === null ? '' : `, ${usd(vm.price.usdPerHour)}/h`;
+    return [
+      { kind: 'label', label: truncate(`${what}: ${runningFor(now - vm.runningSince)}, about ${usd(vm.costSoFar)} so far${rate}`, 100) },
+      action(`${vm.provider === 'aws' ? 'Stop' : 'Deallocate'} ${truncate(vm.name, 60)}`, { command: 'cloud:stop-machine', account: vm.account, id: vm.id }),
+    ];
+  });
+  return { kind: 'submenu', label, items: [...items, { kind: 'separator' }, { kind: 'label', label: 'Estimates from list prices; they cost money until stopped.' }] };
 }
 
 type Activity = 'none' | 'busy' | 'ready' | 'failed';
@@ -100,9 +128,10 @@ function tooltipFor(state: TrayState, sessions: readonly SessionView[]): string 
 function statusOf(state: SessionStateView): string {
   switch (state.kind) {
     case 'starting-vm':
+      if (state.machineState === null) return 'asking the cloud about the VM';
       return state.machineState === 'stopping' || state.machineState === 'deallocating' ? 'waiting for the VM to stop' : 'starting the VM';
     case 'waiting-for-ssh':
-      return 'waiting for the VM';
+      return 'waiting for SSH on the VM';
     case 'connecting':
       return state.attempt > 1 ? `connecting (attempt ${state.attempt})` : 'connecting';
     case 'awaiting-user':

@@ -36,6 +36,7 @@ export function hostView(profile: Profile, passwordSaved: boolean): HostView {
       localPort: jupyter.localPort ?? null,
       stopOnDisconnect: jupyter.stopOnDisconnect,
       passwordSaved,
+      hub: jupyter.hub ?? null,
     },
     cloud: profile.cloud === undefined ? null : cloudLinkView(profile.cloud),
   };
@@ -52,7 +53,7 @@ export function cloudLinkView(link: CloudLink): CloudLinkView {
  * The editor's fields as a whole profile: every field is written out, so saving over an
  * existing host also clears what the user emptied. Empty optional text means "not set".
  * A cloud link left out keeps `existing`'s, with its last seen address (an editor that
- * does not show the link must not drop it).
+ * does not show the link must not drop it); so does a JupyterHub left out.
  */
 export function profileInputOf(input: HostInput, existing?: Profile): ProfileInput {
   const blank = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
@@ -74,6 +75,7 @@ export function profileInputOf(input: HostInput, existing?: Profile): ProfileInp
       auth: jupyter.auth ?? 'token',
       localPort: jupyter.localPort,
       stopOnDisconnect: jupyter.stopOnDisconnect ?? false,
+      hub: jupyter.hub === undefined ? existing?.jupyter.hub : (jupyter.hub ?? undefined),
     },
     cloud,
   };

@@ -89,7 +89,7 @@ export function azureCommand(): Command {
         const { provider, subscriptionId } = await providerFor(options, reporter, signIn);
         const machines = await provider.listMachines();
         if (reporter.json) {
-          reporter.emit({ event: 'vms', subscriptionId, vms: machines.map((m) => ({ ...m, billsCompute: billsCompute(m.state) })) });
+          reporter.emit({ event: 'vms', subscriptionId, vms: machines.map((m) => ({ ...m, billsCompute: billsCompute(m.state, m.provider) })) });
           return;
         }
         if (machines.length === 0) {

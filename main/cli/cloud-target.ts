@@ -27,11 +27,20 @@ export interface CloudBringUpOptions {
   readonly allowStart: boolean;
   readonly signal?: AbortSignal;
   readonly onState?: (state: BringUpState, runner: VmBringUp) => void;
+  /** Whether SSH greets at host:port (behind jump hosts: looked for from them); default a direct probe. */
+  readonly probe?: (host: string, port: number, signal: AbortSignal) => Promise<boolean>;
 }
 
 /** Runs the bring-up of a cloud host's machine; the runner is handed out for `startedByPorthole` after a cancel. */
 export function cloudBringUp(profile: CloudProfile, provider: CloudProvider, options: CloudBringUpOptions): { runner: VmBringUp; result: Promise<BringUpResult> } {
-  const runner = new VmBringUp({ provider, machineId: machineIdOf(profile.cloud), sshPort: profile.port, allowStart: options.allowStart, ...(options.signal ? { signal: options.signal } : {}) });
+  const runner = new VmBringUp({
+    provider,
+    machineId: machineIdOf(profile.cloud),
+    sshPort: profile.port,
+    allowStart: options.allowStart,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.probe ? { probe: options.probe } : {}),
+  });
   if (options.onState) {
     const onState = options.onState;
     runner.onChange((state) => onState(state, runner));

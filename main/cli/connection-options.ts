@@ -70,10 +70,14 @@ export async function resolveTarget(
   const localUser = parseDestination('x').username;
   const at: ResolvedAddress | null = isCloudProfile(profile) ? await cloudAddress(profile) : profile?.host !== undefined ? { host: profile.host } : null;
   const target: SshEndpoint = profile && at ? { ...at, port: profile.port, username: profile.user ?? localUser } : parseDestination(destination);
-  const jumps = options.jump
-    ? parseJumpList(options.jump, target.username)
-    : (profile?.jumpHosts ?? []).map((hop) => ({ host: hop.host, port: hop.port, username: hop.user ?? target.username }));
-  return { target, jumps, profile };
+  return { target, jumps: jumpsFor(profile, options, target.username), profile };
+}
+
+/** The jump hosts: -J on the command line, else the saved host's; a hop without a user logs in as `username`. */
+export function jumpsFor(profile: Profile | null, options: Pick<ConnectionCliOptions, 'jump'>, username: string): SshEndpoint[] {
+  return options.jump
+    ? parseJumpList(options.jump, username)
+    : (profile?.jumpHosts ?? []).map((hop) => ({ host: hop.host, port: hop.port, username: hop.user ?? username }));
 }
 
 export async function connectionFromCli(resolved: ResolvedTarget, options: ConnectionCliOptions, reporter: Reporter): Promise<SshConnection> {

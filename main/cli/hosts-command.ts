@@ -61,6 +61,7 @@ interface AddOptions {
   auth?: 'token' | 'password';
   localPort?: string;
   stopOnDisconnect?: boolean;
+  hub?: string;
   json: boolean;
 }
 
@@ -107,6 +108,7 @@ export function hostsCommand(deps: HostsCommandDeps): Command {
     .addOption(new Option('--auth <mode>', 'how to log in to Jupyter').choices(['token', 'password']))
     .option('--local-port <port>', 'preferred local port for Jupyter')
     .option('--stop-on-disconnect', 'stop Jupyter when Porthole disconnects')
+    .addOption(new Option('--hub <scheme:port>', "open the JupyterHub already running on the VM instead of starting Jupyter: https:8000 (Azure's Data Science VM), http:80 (The Littlest JupyterHub)").conflicts(['jupyter', 'conda', 'python', 'auth']))
     .option('--json', 'print one JSON object per line on stdout', false)
     .action(async (name: string, options: AddOptions) => {
       await runReported(options.json, async (reporter) => {
@@ -252,8 +254,18 @@ function profileFromOptions(name: string, options: AddOptions): ProfileInput {
       ...(options.auth === undefined ? {} : { auth: options.auth }),
       ...(localPort === undefined ? {} : { localPort }),
       ...(options.stopOnDisconnect ? { stopOnDisconnect: true } : {}),
+      ...(options.hub === undefined ? {} : { hub: hubOption(options.hub) }),
     },
   };
+}
+
+/** `https:8000`, `http:80`: the hub the VM runs. */
+function hubOption(text: string): { scheme: 'http' | 'https'; port: number } {
+  const match = /^(https?):(\d{1,5})$/.exec(text.trim());
+  if (match === null) {
+    throw new PortholeError({ code: 'profiles.invalid', message: `--hub "${text}" is not SCHEME:PORT.`, hint: "Write the hub's scheme and port: https:8000 for Azure's Data Science VM, http:80 for The Littlest JupyterHub.", retryable: false });
+  }
+  return { scheme: match[1] as 'http' | 'https', port: portOption('--hub', match[2]!) };
 }
 
 /** --aws / --azure and their companions -> a cloud link; a companion without its cloud is an error. */

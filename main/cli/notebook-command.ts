@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { PortholeError, toErrorInfo } from '../shared/errors';
 import type { EnvChoice } from '../jupyter/remote-scripts';
 import { prepareBrowserHandoff, type HandoffOutcome } from '../session/browser-handoff';
-import { NotebookSession } from '../session/notebook-session';
+import { HubSession } from '../session/hub-session';
+import { NotebookSession, type NotebookEngine } from '../session/notebook-session';
 import { notebookPasswordId } from '../session/secret-ids';
 import type { SessionState } from '../session/notebook-session-state';
 import { addConnectionOptions, connectionFromCli, positiveInt, resolveTarget, stopSignal, type ConnectionCliOptions, type ResolvedTarget } from './connection-options';
@@ -108,21 +109,26 @@ export interface NotebookFlowHooks {
  * code; failures before ready are thrown (as PortholeErrors), after stopping what started.
  */
 export async function notebookFlow(resolved: ResolvedTarget, options: NotebookCommandOptions, reporter: Reporter, stop: Promise<'SIGINT' | 'SIGTERM'>, hooks: NotebookFlowHooks = {}): Promise<number> {
-  let session: NotebookSession | null = null;
+  let session: NotebookEngine | null = null;
   try {
     const saved = resolved.profile?.jupyter;
-    const password = await notebookPassword(options, resolved, reporter);
+    // A saved host whose VM runs its own JupyterHub: that is opened, and no Jupyter is started.
+    const hub = saved?.hub;
+    const password = hub === undefined ? await notebookPassword(options, resolved, reporter) : null;
     const env: EnvChoice = options.condaEnv ? { kind: 'conda', name: options.condaEnv } : options.python ? { kind: 'python', path: options.python } : (saved?.env ?? { kind: 'auto' });
     const connection = await connectionFromCli(resolved, options, reporter);
-    const live = new NotebookSession(connection, {
-      flavour: options.flavour ?? saved?.flavour ?? 'auto',
-      env,
-      rootDir: options.dir ?? saved?.rootDir ?? null,
-      password,
-      localPort: options.localPort ?? saved?.localPort ?? null,
-      stopServerOnClose: options.stopOnExit ?? saved?.stopOnDisconnect ?? false,
-      onConnectionError: connectionFailureReporter(reporter),
-    });
+    const localPort = options.localPort ?? saved?.localPort ?? null;
+    const live: NotebookEngine =
+      hub !== undefined
+        ? new HubSession(connection, { port: hub.port, scheme: hub.scheme, localPort, onConnectionError: connectionFailureReporter(reporter) })
+        : new NotebookSession(connection, {
+            flavour: options.flavour ?? saved?.flavour ?? 'auto',
+            env,
+            rootDir: options.dir ?? saved?.rootDir ?? null,
+            password,
+            localPort,
+            stopServerOnClose: options.stopOnExit ?? saved?.stopOnDisconnect ?? false,
+          });
     session = live;
     const ended = new Promise<{ code: number }>((resolve) => {
       live.onStateChange((state, previous) => {
@@ -138,13 +144,17 @@ export async function notebookFlow(resolved: ResolvedTarget, options: NotebookCo
       return 0;
     }
     const { notebook } = first;
-    // In password mode the token Porthole set for its own API calls would be a second,
-    // full-access credential next to the password: scripts get only the password's word.
-    const credential = password === null ? { token: live.token } : {};
-    reporter.emit(
-      { event: 'ready', url: notebook.url, localPort: notebook.localPort, remotePort: notebook.remotePort, ...credential, password: password !== null, serverPid: notebook.serverPid, reused: notebook.reused, flavour: notebook.flavour, version: notebook.version },
-      `Jupyter ${notebook.flavour} ${notebook.version ?? ''} is ready at ${notebook.url}${notebook.reused ? ' (already running, reused)' : ''}. Press Ctrl-C to close the tunnel${options.stopOnExit ? ' and stop Jupyter' : '; Jupyter keeps running on the remote'}.`,
-    );
+    if (notebook.hub !== undefined) {
+      reportHubReady(reporter, notebook.url, notebook.localPort, notebook.remotePort, notebook.hub);
+    } else {
+      // In password mode the token Porthole set for its own API calls would be a second,
+      // full-access credential next to the password: scripts get only the password's word.
+      const credential = password === null ? { token: live.token } : {};
+      reporter.emit(
+        { event: 'ready', url: notebook.url, localPort: notebook.localPort, remotePort: notebook.remotePort, ...credential, password: password !== null, serverPid: notebook.serverPid, reused: notebook.reused, flavour: notebook.flavour, version: notebook.version },
+        `Jupyter ${notebook.flavour} ${notebook.version ?? ''} is ready at ${notebook.url}${notebook.reused ? ' (already running, reused)' : ''}. Press Ctrl-C to close the tunnel${options.stopOnExit ? ' and stop Jupyter' : '; Jupyter keeps running on the remote'}.`,
+      );
+    }
     if (options.open) {
       const target = live.browserUrl();
       if (target) {
@@ -168,8 +178,16 @@ export async function notebookFlow(resolved: ResolvedTarget, options: NotebookCo
   }
 }
 
+/** The VM's own JupyterHub is reachable here: where, and why the browser may warn about its certificate. */
+function reportHubReady(reporter: Reporter, url: string, localPort: number, remotePort: number, hub: { scheme: 'http' | 'https'; certificateNote: string | null }): void {
+  reporter.emit(
+    { event: 'ready', url, localPort, remotePort, hub: true, scheme: hub.scheme, certificateNote: hub.certificateNote },
+    `The VM's JupyterHub is ready at ${url} (its port ${remotePort}); sign in there as usual. Press Ctrl-C to close the tunnel; the hub keeps running on the VM.${hub.certificateNote === null ? '' : `\n${hub.certificateNote}`}`,
+  );
+}
+
 /** Asked to stop Jupyter but the link was down: say that it still runs, and where. */
-function reportLeftRunning(reporter: Reporter, session: NotebookSession): void {
+function reportLeftRunning(reporter: Reporter, session: NotebookEngine): void {
   const left = session.leftRunning;
   if (left === null || left.reason !== 'unreachable') return;
   reporter.emit(

@@ -15,7 +15,9 @@ import { machineIdOf, type ResolvedAddress } from '../session/cloud-link';
 import type { SessionState } from '../session/notebook-session-state';
 import type { VmBringUp } from '../session/bring-up';
 import { cloudBringUp, isCloudProfile, providerFor, type CloudProfile } from './cloud-target';
-import { resolveTarget, stopSignal } from './connection-options';
+import { JumpProbe } from '../session/jump-probe';
+import { connectionFromCli, jumpsFor, resolveTarget, stopSignal } from './connection-options';
+import { parseDestination } from './destination';
 import { addNotebookOptions, notebookFlow, type NotebookCommandOptions } from './notebook-command';
 import { createReporter, type Reporter } from './reporter';
 import { openProfileStore } from './stores';
@@ -51,14 +53,23 @@ async function runUp(name: string, options: UpOptions): Promise<number> {
     let at: ResolvedAddress | null = null;
     if (isCloudProfile(saved)) {
       profile = saved;
-      const bringUp = cloudBringUp(saved, await providerFor(saved.cloud), { allowStart: true, signal: cancel.signal, onState: phaseReporter(reporter, saved) });
+      // Behind jump hosts, the VM's SSH greeting is looked for from the last of them.
+      const jumps = jumpsFor(saved, options, saved.user ?? parseDestination('x').username);
+      const probe = jumps.length === 0 ? null : new JumpProbe(() => connectionFromCli({ target: jumps.at(-1)!, jumps: jumps.slice(0, -1), profile: saved }, options, reporter));
+      const bringUp = cloudBringUp(saved, await providerFor(saved.cloud), {
+        allowStart: true,
+        signal: cancel.signal,
+        onState: phaseReporter(reporter, saved),
+        ...(probe === null ? {} : { probe: (host: string, port: number, signal: AbortSignal) => probe.answers(host, port, signal) }),
+      });
       runner = bringUp.runner;
-      const done = await bringUp.result;
+      const done = await bringUp.result.finally(() => probe?.dispose());
       at = { host: done.address, hostKeyAlias: done.hostKeyAlias };
     }
     const resolved = await resolveTarget(saved.name, options, async () => at!);
+    const hub = saved.jupyter.hub !== undefined;
     code = await notebookFlow(resolved, options, reporter, stop, {
-      onState: (state, previous) => reportSessionPhase(reporter, state, previous, resolved.target),
+      onState: (state, previous) => reportSessionPhase(reporter, state, previous, resolved.target, hub),
       onOpenBrowser: () => reporter.emit({ event: 'phase', phase: 'opening-browser' }, 'Opening the notebook in your browser...'),
     });
   } catch (error) {
@@ -117,8 +128,8 @@ function vmLine(name: string, state: string): string {
   }
 }
 
-/** The notebook session's setup states as phase lines (ready has its own line). */
-function reportSessionPhase(reporter: Reporter, state: SessionState, previous: SessionState, target: { host: string; port: number; username: string }): void {
+/** The notebook session's setup states as phase lines (ready has its own line); `hub`: the VM's own JupyterHub is opened. */
+function reportSessionPhase(reporter: Reporter, state: SessionState, previous: SessionState, target: { host: string; port: number; username: string }, hub: boolean): void {
   if (state.kind === previous.kind) return;
   switch (state.kind) {
     case 'connecting':
@@ -126,16 +137,16 @@ function reportSessionPhase(reporter: Reporter, state: SessionState, previous: S
       reporter.emit({ event: 'phase', phase: 'connecting', address: target.host, port: target.port, user: target.username }, `Connecting to ${target.username}@${target.host}:${target.port}...`);
       return;
     case 'locating':
-      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'locating' }, 'Looking for Jupyter on the VM...');
+      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'locating' }, hub ? "Using the VM's own JupyterHub..." : 'Looking for Jupyter on the VM...');
       return;
     case 'starting':
-      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'starting', reusing: state.reusing }, state.reusing ? 'Reusing the Jupyter server already running...' : 'Starting Jupyter...');
+      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'starting', reusing: state.reusing }, hub ? undefined : state.reusing ? 'Reusing the Jupyter server already running...' : 'Starting Jupyter...');
       return;
     case 'forwarding':
-      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'forwarding' }, 'Forwarding the notebook to this computer...');
+      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'forwarding' }, hub ? "Forwarding the hub's port to this computer..." : 'Forwarding the notebook to this computer...');
       return;
     case 'probing':
-      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'probing' }, 'Checking that the notebook answers...');
+      reporter.emit({ event: 'phase', phase: 'starting-jupyter', step: 'probing' }, hub ? 'Checking that the hub answers...' : 'Checking that the notebook answers...');
       return;
     default:
       return;

@@ -51,6 +51,7 @@ async function loadAws(): Promise<typeof Aws> {
   return namedExports(await import('./aws'), 'createAwsProvider');
 }
 
-async function loadAzure(): Promise<typeof Azure> {
+/** The Azure module (sign-in, subscriptions), loaded on first use like the providers. */
+export async function loadAzure(): Promise<typeof Azure> {
   return namedExports(await import('./azure'), 'createAzureProvider');
 }

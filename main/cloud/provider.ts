@@ -66,9 +66,13 @@ export interface CloudMachine {
   readonly subscriptionId: string | null;
 }
 
-/** Whether compute is billed in this state; Azure's "stopped" is, which surprises people. */
-export function billsCompute(state: MachineState): boolean {
-  return state === 'pending' || state === 'running' || state === 'stopping' || state === 'stopped';
+/**
+ * Whether compute is billed in this state. Azure's "stopped" is (only "deallocated" is not),
+ * which surprises people; a stopped EC2 instance is not (its disks still are, as Azure's are).
+ */
+export function billsCompute(state: MachineState, provider: CloudProviderId): boolean {
+  if (state === 'stopped') return provider === 'azure';
+  return state === 'pending' || state === 'running' || state === 'stopping';
 }
 
 /** What a long cloud step reports while it waits: the machine as last seen. */

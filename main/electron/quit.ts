@@ -1,15 +1,18 @@
 /**
- * Quit, wherever it comes from (tray, Cmd+Q, the OS): ask about the Jupyter servers
- * Porthole started that still run (main/app/quit-question.ts), close every tunnel, then
- * exit. A second Quit while the first is still asking or closing changes nothing.
+ * Quit, wherever it comes from (tray, Cmd+Q, the OS): ask about the Jupyter servers and the
+ * cloud VMs Porthole started that still run (main/app/quit-question.ts), close every tunnel,
+ * stop what the user chose to stop, then exit. A second Quit while the first is still asking or closing changes nothing.
  */
 import { app, dialog, type BrowserWindow, type MessageBoxOptions } from 'electron';
 import { quitDecision, quitQuestion } from '../app/quit-question';
 import type { RunningServer } from '../app/service';
+import type { StartedMachineView } from '../ipc/contract';
 
 export interface QuitDeps {
   readonly runningServersStarted: () => RunningServer[];
-  readonly shutdown: (options: { readonly stopServers: boolean }) => Promise<void>;
+  /** The VMs Porthole started that still run (asked about too: they cost money). */
+  readonly startedMachines?: () => StartedMachineView[];
+  readonly shutdown: (options: { readonly stopServers: boolean; readonly stopVms: boolean }) => Promise<void>;
   readonly parentWindow: () => BrowserWindow | null;
   /** Stopping servers over SSH can hang on a dead link; past this, exit anyway. */
   readonly shutdownTimeoutMs?: number;
@@ -27,13 +30,13 @@ export interface Quitter {
 export function createQuitter(deps: QuitDeps): Quitter {
   let phase: 'running' | 'asking' | 'shutting-down' = 'running';
 
-  const shutDownAndExit = async (stopServers: boolean): Promise<void> => {
+  const shutDownAndExit = async (stopServers: boolean, stopVms: boolean): Promise<void> => {
     phase = 'shutting-down';
     const timeoutMs = deps.shutdownTimeoutMs ?? 15_000;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        deps.shutdown({ stopServers }),
+        deps.shutdown({ stopServers, stopVms }),
         new Promise<void>((resolve) => {
           timer = setTimeout(resolve, timeoutMs);
         }),
@@ -55,8 +58,9 @@ export function createQuitter(deps: QuitDeps): Quitter {
     async quit() {
       if (phase !== 'running') return true;
       phase = 'asking';
-      const question = quitQuestion(deps.runningServersStarted());
+      const question = quitQuestion(deps.runningServersStarted(), deps.startedMachines?.() ?? []);
       let stopServers = false;
+      let stopVms = false;
       if (question !== null) {
         const options: MessageBoxOptions = {
           type: 'question',
@@ -76,13 +80,15 @@ export function createQuitter(deps: QuitDeps): Quitter {
           return false;
         }
         stopServers = decision.stopServers;
+        stopVms = decision.stopVms;
       }
-      await shutDownAndExit(stopServers);
+      await shutDownAndExit(stopServers, stopVms);
       return true;
     },
     async quitNow() {
       if (phase === 'shutting-down') return;
-      await shutDownAndExit(false);
+      // Nobody can be asked: VMs are left as they are (a host's own stop-on-disconnect still applies).
+      await shutDownAndExit(false, false);
     },
   };
 }

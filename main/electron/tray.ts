@@ -6,14 +6,14 @@
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { trayModel, type TrayAction, type TrayItem, type TrayModel, type TrayState } from '../app/tray-model';
 import type { CommandHandlers } from '../ipc/dispatch';
-import type { HostView, SessionView } from '../ipc/contract';
+import type { HostView, SessionView, StartedMachineView } from '../ipc/contract';
 import { assetPath } from './paths';
 import { trayIconFile } from './tray-icon-file';
 
 export { trayIconFile };
 
 export interface TrayDeps {
-  readonly handlers: Pick<CommandHandlers, 'sessions:launch' | 'sessions:connect' | 'sessions:open' | 'sessions:disconnect' | 'sessions:retry'>;
+  readonly handlers: Pick<CommandHandlers, 'sessions:launch' | 'sessions:connect' | 'sessions:open' | 'sessions:disconnect' | 'sessions:retry' | 'cloud:stop-machine'>;
   readonly showWindow: () => void;
   readonly quit: () => void;
   /** A tray action that failed before its session could show why (a bad host name, say). */
@@ -43,6 +43,9 @@ export class PortholeTray {
   private readonly images = new Map<TrayState, NativeImage>();
   private state: TrayState | null = null;
   private current: TrayModel | null = null;
+  private shown: { hosts: readonly HostView[]; sessions: readonly SessionView[]; started: readonly StartedMachineView[] } = { hosts: [], sessions: [], started: [] };
+  /** While VMs Porthole started run, their cost so far grows: the menu is rebuilt each minute. */
+  private costTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: TrayDeps) {
     this.platform = deps.platform ?? process.platform;
@@ -53,9 +56,14 @@ export class PortholeTray {
     this.update([], []);
   }
 
-  /** Called with every hosts or sessions snapshot. The menu is rebuilt whole: Linux needs it set again anyway. */
-  update(hosts: readonly HostView[], sessions: readonly SessionView[]): void {
-    const model = trayModel(hosts, sessions);
+  /**
+   * Called with every hosts, sessions or started-VMs snapshot (`started` left out: the last
+   * one). The menu is rebuilt whole: Linux needs it set again anyway.
+   */
+  update(hosts: readonly HostView[], sessions: readonly SessionView[], started: readonly StartedMachineView[] = this.shown.started): void {
+    this.shown = { hosts, sessions, started };
+    this.followCosts(started.length > 0);
+    const model = trayModel(hosts, sessions, started);
     this.current = model;
     if (model.state !== this.state) {
       this.state = model.state;
@@ -76,7 +84,18 @@ export class PortholeTray {
   }
 
   destroy(): void {
+    this.followCosts(false);
     this.tray.destroy();
+  }
+
+  private followCosts(on: boolean): void {
+    if (on && this.costTimer === null) {
+      this.costTimer = setInterval(() => this.update(this.shown.hosts, this.shown.sessions, this.shown.started), 60_000);
+      this.costTimer.unref();
+    } else if (!on && this.costTimer !== null) {
+      clearInterval(this.costTimer);
+      this.costTimer = null;
+    }
   }
 
   private run(action: TrayAction): void {
@@ -89,8 +108,9 @@ export class PortholeTray {
         return;
       default: {
         const { handlers } = this.deps;
-        const host = action.host;
         const call = (): Promise<unknown> | unknown => {
+          if (action.command === 'cloud:stop-machine') return handlers['cloud:stop-machine']({ account: action.account, id: action.id });
+          const host = action.host;
           switch (action.command) {
             case 'sessions:launch':
               return handlers['sessions:launch']({ host, openBrowser: true });

@@ -72,6 +72,7 @@ const hostInput = z
         auth: z.enum(['token', 'password']).optional(),
         localPort: port.optional(),
         stopOnDisconnect: z.boolean().optional(),
+        hub: z.object({ port: port.min(1), scheme: z.enum(['http', 'https']) }).strict().nullable().optional(),
       })
       .strict()
       .optional(),

@@ -41,6 +41,19 @@ export interface JupyterOptionsView {
   readonly stopOnDisconnect: boolean;
   /** Password mode: whether a notebook password is kept in the vault for this host. */
   readonly passwordSaved: boolean;
+  /**
+   * Use the JupyterHub already running on the VM (Azure's Data Science VM, The Littlest
+   * JupyterHub) instead of starting Jupyter: Porthole forwards this port and opens the hub's
+   * page; the hub asks for its own login. null: find or start Jupyter as usual.
+   */
+  readonly hub: JupyterHubView | null;
+}
+
+/** A JupyterHub on the VM: where it listens (on the VM's loopback or any address) and how it speaks. */
+export interface JupyterHubView {
+  readonly port: number;
+  /** `https` for the Data Science VM (a self-signed certificate), `http` for The Littlest JupyterHub. */
+  readonly scheme: 'http' | 'https';
 }
 
 /** Cost-safety settings of a cloud-linked host. */
@@ -121,6 +134,8 @@ export interface HostInput {
     readonly auth?: 'token' | 'password';
     readonly localPort?: number;
     readonly stopOnDisconnect?: boolean;
+    /** The hub on the VM to open; null: none (start Jupyter); left out: an existing host keeps its own. */
+    readonly hub?: JupyterHubView | null;
   };
   /**
    * The cloud link: a link saves the host as that cloud machine (`host` is then ignored);
@@ -208,6 +223,12 @@ export interface NotebookView {
   readonly flavour: 'lab' | 'notebook' | 'server';
   readonly version: string | null;
   readonly rootDir: string;
+  /**
+   * Set when this is the VM's own JupyterHub (no server Porthole started or found; serverPid
+   * is 0): the scheme of `url`, and, for a hub with a self-signed certificate, the words that
+   * explain the browser's warning about it. Absent or null: a Jupyter server.
+   */
+  readonly hub?: { readonly scheme: 'http' | 'https'; readonly certificateNote: string | null } | null;
 }
 
 export interface ForwardStatusView {

@@ -10,6 +10,7 @@ export {
   type CloudLinkInput,
   type JumpHost,
   type JupyterEnv,
+  type JupyterHub,
   type JupyterOptions,
   type KeyRef,
   type Profile,

@@ -14,6 +14,10 @@
  *        connect; the old one is kept as `cloud.lastSeenAddress`); the link is per provider
  *        (AWS: instanceId + region, and a profile or vault credential; Azure: subscriptionId
  *        + resourceGroup + vmName) and carries `stopVmOnDisconnect` and `idleStopMinutes`.
+ *  - v4: Jupyter options may name a JupyterHub already on the VM (`hub`: port and scheme),
+ *        opened instead of a Jupyter Porthole finds or starts. Nothing of v3 changes; the
+ *        version moves so that an older Porthole opens a file with hubs read-only instead of
+ *        dropping them on its next write.
  */
 import { z } from 'zod';
 import { CURRENT_VERSION, describeIssues, profileSchema, profilesFileSchema, sameName, type Profile, type ProfilesFile } from './schema';
@@ -86,6 +90,10 @@ const STEPS: Readonly<Record<number, (file: unknown) => unknown>> = {
         return link === null ? { ...rest, host } : { ...rest, cloud: link };
       }),
     };
+  },
+  3: (raw) => {
+    const file = z.object({ version: z.literal(3), profiles: z.array(z.unknown()) }).loose().parse(raw);
+    return { ...file, version: 4 };
   },
 };
 

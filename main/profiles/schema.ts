@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { PortholeError } from '../shared/errors';
 
 /** The version written into profiles.json by this build. */
-export const CURRENT_VERSION = 3;
+export const CURRENT_VERSION = 4;
 
 // ---------------------------------------------------------------------------------------
 // Field checks, usable on their own (importers use them to explain what they skip)
@@ -143,6 +143,11 @@ export const jupyterEnvSchema = z.discriminatedUnion(
   { error: 'the Jupyter environment must be of kind "conda", "python" or "auto"' },
 );
 
+export const jupyterHubSchema = z.object({
+  port: portField('the JupyterHub port'),
+  scheme: z.enum(['http', 'https'], { error: 'the JupyterHub scheme must be "http" or "https"' }),
+});
+
 export const jupyterOptionsSchema = z.object({
   flavour: z.enum(['lab', 'notebook', 'server', 'auto'], { error: 'the Jupyter flavour must be "lab", "notebook", "server" or "auto"' }).default('auto'),
   env: jupyterEnvSchema.prefault({ kind: 'auto' }),
@@ -151,6 +156,12 @@ export const jupyterOptionsSchema = z.object({
   /** The local port this profile prefers for Jupyter, so open browser tabs keep working. */
   localPort: portField('the preferred local port').optional(),
   stopOnDisconnect: z.boolean({ error: 'stopOnDisconnect must be true or false' }).default(false),
+  /**
+   * A JupyterHub already running on the VM (Azure's Data Science VM: https on 8000 with a
+   * self-signed certificate; The Littlest JupyterHub: http on 80): Porthole forwards its port
+   * and opens its page instead of finding or starting Jupyter.
+   */
+  hub: jupyterHubSchema.optional(),
 });
 
 /** `i-` and 8 or 17 hex digits, as EC2 writes its instance ids. */
@@ -271,6 +282,7 @@ export type KeyRef = z.output<typeof keyRefSchema>;
 export type JumpHost = z.output<typeof jumpHostSchema>;
 export type JupyterOptions = z.output<typeof jupyterOptionsSchema>;
 export type JupyterEnv = z.output<typeof jupyterEnvSchema>;
+export type JupyterHub = z.output<typeof jupyterHubSchema>;
 export type CloudLink = z.output<typeof cloudLinkSchema>;
 export type AwsLink = z.output<typeof awsLinkSchema>;
 export type AzureLink = z.output<typeof azureLinkSchema>;

@@ -155,10 +155,13 @@ export class VmBringUp {
         case 'describe':
           this.report('described', await provider.getMachine(machineId, { signal }));
           return;
-        case 'request-start':
-          await provider.start(machineId, { wait: false, signal });
+        case 'request-start': {
+          // The answer to the start request is the first sight of the machine on its way up (pending).
+          const accepted = await provider.start(machineId, { wait: false, signal });
           this.dispatch({ type: 'start-requested' });
+          this.report('progress', accepted);
           return;
+        }
         case 'wait-running': {
           // The provider's own deadline stays out of the way: the phase deadline here is the one that counts.
           const machine = await provider.waitUntilRunning(machineId, { signal, timeoutMs: (this.options.startTimeoutMs ?? 600_000) * 2, onProgress: (m) => this.report('progress', m) });

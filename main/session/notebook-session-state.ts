@@ -18,6 +18,8 @@ export interface NotebookInfo {
   readonly flavour: 'lab' | 'notebook' | 'server';
   readonly version: string | null;
   readonly rootDir: string;
+  /** The VM's own JupyterHub (hub-session.ts), with the words that explain its certificate warning. */
+  readonly hub?: { readonly scheme: 'http' | 'https'; readonly certificateNote: string | null };
 }
 
 export type SessionState =

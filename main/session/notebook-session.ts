@@ -27,6 +27,7 @@ import {
 import type { EnvChoice } from '../jupyter/remote-scripts';
 import { LocalForward } from '../tunnels/local-forward';
 import { INITIAL_SESSION, next, stepFor, type NotebookInfo, type SessionEvent, type SessionState, type SessionStep } from './notebook-session-state';
+import { connectionEvent, firstReady, whenClosed } from './session-waits';
 
 export interface NotebookOptions {
   readonly flavour: Flavour | 'auto';
@@ -47,6 +48,24 @@ export interface NotebookOptions {
 
 export type SessionListener = (state: SessionState, previous: SessionState) => void;
 
+/**
+ * What the window, the tray and the CLI drive a notebook with: a Jupyter Porthole found or
+ * started (NotebookSession), or the VM's own JupyterHub (HubSession, hub-session.ts).
+ */
+export interface NotebookEngine {
+  snapshot(): SessionState;
+  onStateChange(listener: SessionListener): () => void;
+  start(): Promise<NotebookInfo>;
+  restart(): Promise<NotebookInfo>;
+  stop(options?: { readonly stopServer?: boolean }): Promise<void>;
+  /** For main-side use only: the address that logs the browser in (with the token where there is one). */
+  browserUrl(): string | null;
+  /** Jupyter's API with its token, for idle auto-stop; null where Porthole holds no token (a hub). */
+  apiAccess(): { readonly baseUrl: string; readonly token: string } | null;
+  readonly token: string | null;
+  readonly leftRunning: LeftRunning | null;
+}
+
 /** A server this session leaves running on the remote when it ends, and why, so the user is told where. */
 export interface LeftRunning {
   readonly server: string;
@@ -64,7 +83,7 @@ function trimSlash(dir: string): string {
 /** Milliseconds spent in each setup phase, for the benchmark and diagnostics. */
 export type PhaseTimings = Partial<Record<'ssh' | 'locate' | 'start' | 'forward' | 'probe', number>>;
 
-export class NotebookSession {
+export class NotebookSession implements NotebookEngine {
   private state: SessionState = INITIAL_SESSION;
   private readonly listeners = new Set<SessionListener>();
   private install: JupyterInstall | null = null;
@@ -136,33 +155,15 @@ export class NotebookSession {
    */
   stop(options: { readonly stopServer?: boolean } = {}): Promise<void> {
     if (this.stopping === null && options.stopServer !== undefined) this.stopServerOverride = options.stopServer;
-    this.stopping ??= new Promise((resolve) => {
-      const unsubscribe = this.onStateChange((state) => {
-        if (state.kind === 'closed') {
-          unsubscribe();
-          resolve();
-        }
-      });
+    if (this.stopping === null) {
+      this.stopping = whenClosed((listener) => this.onStateChange(listener));
       this.dispatch({ type: 'stop' });
-    });
+    }
     return this.stopping;
   }
 
   private whenReady(): Promise<NotebookInfo> {
-    return new Promise((resolve, reject) => {
-      const unsubscribe = this.onStateChange((state) => {
-        if (state.kind === 'ready') {
-          unsubscribe();
-          resolve(state.notebook);
-        } else if (state.kind === 'failed') {
-          unsubscribe();
-          reject(new PortholeError(state.error));
-        } else if (state.kind === 'closed') {
-          unsubscribe();
-          reject(new PortholeError({ code: 'session.stopped', message: 'The session was stopped.', retryable: false }));
-        }
-      });
-    });
+    return firstReady((listener) => this.onStateChange(listener));
   }
 
   /** The server stopped on its own (server-stopped), so nothing is left running when the session ends. */
@@ -217,11 +218,9 @@ export class NotebookSession {
   }
 
   private onConnectionState(state: ConnectionState, previous: ConnectionState): void {
-    if (state.kind === 'awaiting-user') this.dispatch({ type: 'prompt', prompt: state.prompt });
-    else if (previous.kind === 'awaiting-user' && state.kind === 'connecting') this.dispatch({ type: 'prompt-answered' });
-    else if (state.kind === 'reconnecting') this.dispatch({ type: 'link-down', attempt: state.attempt, delayMs: state.delayMs, error: state.lastError });
-    else if (state.kind === 'ready' && state.reconnected) void this.afterReconnect();
-    else if (state.kind === 'failed' && state.everReady) this.dispatch({ type: 'error', error: state.error });
+    const event = connectionEvent(state, previous);
+    if (event === 'reconnected') void this.afterReconnect();
+    else if (event !== null) this.dispatch(event);
   }
 
   /** Back online: the forward kept its port; check the server is still there. */

@@ -6,6 +6,7 @@
  * sent, so no server log fills with failed logins.
  */
 import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface BannerProbeOptions {
   /** How long one try may take, connect and greeting together (default 5 s). */
@@ -17,12 +18,16 @@ export interface BannerProbeOptions {
 const MAX_PRELUDE_BYTES = 8192;
 
 export function sshBannerAnswers(host: string, port: number, options: BannerProbeOptions = {}): Promise<boolean> {
+  if (options.signal?.aborted) return Promise.resolve(false);
+  return sshBannerOn(connect({ host, port }), options);
+}
+
+/**
+ * The same check on a stream already opened towards the server (a channel through a jump
+ * host, say). The stream is destroyed when the answer is known.
+ */
+export function sshBannerOn(stream: Duplex, options: BannerProbeOptions = {}): Promise<boolean> {
   return new Promise((resolve) => {
-    if (options.signal?.aborted) {
-      resolve(false);
-      return;
-    }
-    const socket = connect({ host, port });
     let received = '';
     let settled = false;
     const done = (answered: boolean) => {
@@ -30,20 +35,21 @@ export function sshBannerAnswers(host: string, port: number, options: BannerProb
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
+      stream.destroy();
       resolve(answered);
     };
     const onAbort = () => done(false);
     const timer = setTimeout(() => done(false), options.timeoutMs ?? 5_000);
+    if (options.signal?.aborted) return done(false);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('data', (chunk: Buffer) => {
+    stream.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
       for (const line of received.split('\n').slice(0, -1)) {
         if (line.startsWith('SSH-')) return done(true);
       }
       if (received.length > MAX_PRELUDE_BYTES) done(false);
     });
-    socket.on('error', () => done(false));
-    socket.on('close', () => done(false));
+    stream.on('error', () => done(false));
+    stream.on('close', () => done(false));
   });
 }

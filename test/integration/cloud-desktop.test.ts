@@ -6,35 +6,22 @@
  * next start at a new address asks nothing; Disconnect deallocates the VM when the host
  * says so.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { DesktopServiceOptions } from '../../main/app/service';
-import { createProvider } from '../../main/cloud';
-import type { CommandArgs, CommandName, CommandResult, SessionView } from '../../main/ipc/contract';
-import { accountOf } from '../../main/session/cloud-link';
+import type { SessionView } from '../../main/ipc/contract';
 import { startAzureStandIn, type AzureStandIn } from '../env/azure-stand-in';
 import { startSiblingSshd, startTestHost, type TestHost } from '../env/host';
-import { startKeyring, type TestKeyring } from '../env/keyring';
 import { waitFor } from '../env/wait';
-import { startDesktop, useKeyringInThisProcess, type DesktopHarness } from '../support/desktop-harness';
+import { callCommand, startDesktop, useTestKeyring, type DesktopHarness } from '../support/desktop-harness';
 
-let keyring: TestKeyring;
-beforeAll(async () => {
-  keyring = await startKeyring();
-  useKeyringInThisProcess(keyring);
-});
-afterAll(async () => {
-  await keyring?.stop();
-});
+useTestKeyring();
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function call<N extends CommandName>(d: DesktopHarness, name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {
-  const handler = d.service.handlers[name] as (a: CommandArgs<N>) => Promise<CommandResult<N>> | CommandResult<N>;
-  return handler(args);
-}
+const call = callCommand;
 
 const VM = 'course-rg/gpu-01';
 
@@ -48,7 +35,7 @@ async function world(options: { running?: boolean; idleWatch?: DesktopServiceOpt
   cleanups.push(() => azure.close());
   azure.useInThisProcess();
   const desktop = await startDesktop({
-    cloudProvider: (link) => createProvider(accountOf(link), { azure: { armEndpoint: azure.arm.url, pollIntervalMs: 20 } }),
+    cloud: { azure: { armEndpoint: azure.arm.url, pollIntervalMs: 20 } },
     ...(options.idleWatch ? { idleWatch: options.idleWatch } : {}),
   });
   cleanups.push(() => desktop.close());

@@ -7,11 +7,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { DesktopService, type DesktopServiceOptions } from '../../main/app/service';
-import type { EventName, EventPayload, SessionView } from '../../main/ipc/contract';
+import type { CommandArgs, CommandName, CommandResult, EventName, EventPayload, SessionView } from '../../main/ipc/contract';
 import { startTestHost, type TestHost, type TestHostOptions } from '../env/host';
-import type { TestKeyring } from '../env/keyring';
+import { startKeyring, type TestKeyring } from '../env/keyring';
 import { makeDir } from '../env/run-dir';
 import { waitFor } from '../env/wait';
 
@@ -48,6 +48,33 @@ export function useKeyringInThisProcess(keyring: TestKeyring): void {
   Object.assign(process.env, { DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR: keyring.env.XDG_RUNTIME_DIR });
 }
 
+/** Call at a test file's top level: a private Secret Service for the file's vault, started once and stopped after it. */
+export function useTestKeyring(): void {
+  let keyring: TestKeyring | undefined;
+  beforeAll(async () => {
+    keyring = await startKeyring();
+    useKeyringInThisProcess(keyring);
+  });
+  afterAll(async () => {
+    await keyring?.stop();
+  });
+}
+
+/** Call at a test file's top level: whatever a test sets in process.env (AWS_*, PATH...) is undone after it. */
+export function keepProcessEnv(): void {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+}
+
+/** Calls a command's handler as IPC does (without the argument check): its result, or the PortholeError it threw. */
+export async function callCommand<N extends CommandName>(d: DesktopHarness, name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {
+  const handler = d.service.handlers[name] as (a: CommandArgs<N>) => Promise<CommandResult<N>> | CommandResult<N>;
+  return handler(args);
+}
+
 /**
  * What a browser does with the handoff the service opened: read the private redirect file
  * and follow it. Returns the final response (the notebook, or Jupyter's login page).
@@ -59,7 +86,7 @@ export async function followHandoff(openTarget: string): Promise<Response> {
   return fetch(next);
 }
 
-export async function startDesktop(options: Pick<DesktopServiceOptions, 'knownHostsFiles' | 'cloudProvider' | 'idleWatch'> = {}): Promise<DesktopHarness> {
+export async function startDesktop(options: Pick<DesktopServiceOptions, 'knownHostsFiles' | 'cloud' | 'idleWatch'> = {}): Promise<DesktopHarness> {
   const dataDir = makeDir('desktop-data');
   const home = makeDir('desktop-home');
   mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
@@ -98,7 +125,7 @@ export async function startDesktop(options: Pick<DesktopServiceOptions, 'knownHo
     dataDir,
     home,
     knownHostsFiles: options.knownHostsFiles ?? [],
-    ...(options.cloudProvider ? { cloudProvider: options.cloudProvider } : {}),
+    ...(options.cloud ? { cloud: options.cloud } : {}),
     ...(options.idleWatch ? { idleWatch: options.idleWatch } : {}),
     appInfo: { name: 'Porthole', version: '0.0.0-test', platform: process.platform },
     desktop: {

@@ -10,7 +10,7 @@ export function hostView(name: string, overrides: Partial<HostView> = {}): HostV
     key: null,
     jumpHosts: [],
     forwards: [],
-    jupyter: { flavour: 'auto', env: { kind: 'auto' }, rootDir: null, auth: 'token', localPort: null, stopOnDisconnect: false, passwordSaved: false },
+    jupyter: { flavour: 'auto', env: { kind: 'auto' }, rootDir: null, auth: 'token', localPort: null, stopOnDisconnect: false, passwordSaved: false, hub: null },
     cloud: null,
     ...overrides,
   };

@@ -62,6 +62,15 @@ describe('host views', () => {
     expect(same.cloud).toMatchObject({ lastSeenAddress: '3.120.1.2', idleStopMinutes: undefined });
   });
 
+  it('a host names the hub on its VM; an editor that leaves the hub out keeps it, null clears it', () => {
+    const existing = validateProfile({ name: 'dsvm', host: 'dsvm.example.net', jupyter: { hub: { port: 8000, scheme: 'https' } } });
+    expect(hostView(existing, false).jupyter.hub).toEqual({ port: 8000, scheme: 'https' });
+    expect(hostView(validateProfile({ name: 'plain', host: 'p' }), false).jupyter.hub).toBeNull();
+    expect(validateProfile(profileInputOf({ name: 'dsvm', host: 'dsvm.example.net', jupyter: { rootDir: '/data' } }, existing)).jupyter.hub).toEqual({ port: 8000, scheme: 'https' });
+    expect(validateProfile(profileInputOf({ name: 'dsvm', host: 'dsvm.example.net', jupyter: { hub: null } }, existing)).jupyter.hub).toBeUndefined();
+    expect(validateProfile(profileInputOf({ name: 'tljh', host: 't', jupyter: { hub: { port: 80, scheme: 'http' } } })).jupyter.hub).toEqual({ port: 80, scheme: 'http' });
+  });
+
   it('a bad field is named in the error details', () => {
     expect(() => validateProfile(profileInputOf({ name: 'x', host: 'a b', port: 70_000 }))).toThrow(
       expect.objectContaining({ code: 'profiles.invalid', details: { fields: { host: expect.stringContaining('contains a space'), port: expect.stringContaining('65535') } } }),

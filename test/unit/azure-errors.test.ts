@@ -1,6 +1,6 @@
 /** The Azure error classifier against what Azure really answers (test/fixtures/azure-errors.json), as the SDKs throw it. */
 import { RestError } from '@azure/arm-compute';
-import { AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
+import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { classifyAzureError, roleFor } from '../../main/cloud/azure/errors';
 import { PortholeError } from '../../main/shared/errors';
@@ -108,6 +108,16 @@ describe('classifyAzureError on sign-in failures', () => {
     expect(classifyAzureError(new AuthenticationRequiredError({ scopes: ['https://management.azure.com/.default'], message: 'Interactive authentication required' }), context).code).toBe('azure.login-required');
     const other = classifyAzureError(new CredentialUnavailableError('ERROR: The command failed with an unexpected error.\nTraceback (most recent call last):\n  File "x.py"'), context);
     expect(other).toMatchObject({ code: 'azure.login-failed', message: 'Signing in to Azure failed: The command failed with an unexpected error.' });
+  });
+});
+
+describe('classifyAzureError on a device-code sign-in that did not end in a login', () => {
+  const scopes = ['https://management.azure.com/.default'];
+  it('declined by the user, or its code run out: azure.login-failed saying which, not "not signed in"', () => {
+    // What DeviceCodeCredential throws when Entra ID answers the poll with authorization_declined / expired_token.
+    expect(classifyAzureError(new AuthenticationRequiredError({ scopes, message: 'post_request_failed: authorization_declined' }), context)).toMatchObject({ code: 'azure.login-failed', message: 'The sign-in to Azure was declined.' });
+    expect(classifyAzureError(new AuthenticationRequiredError({ scopes, message: 'post_request_failed: expired_token' }), context)).toMatchObject({ code: 'azure.login-failed', message: expect.stringContaining('ran out') });
+    expect(classifyAzureError(new AuthenticationError(400, { error: 'device_code_expired', error_description: 'Device code is expired.' }), context)).toMatchObject({ message: expect.stringContaining('ran out') });
   });
 });
 

@@ -39,8 +39,11 @@ describe('Azure power states', () => {
   });
 
   it('"stopped" still bills the VM and "deallocated" does not', () => {
-    expect(billsCompute(machineStateOf(vm(), power('stopped')))).toBe(true);
-    expect(billsCompute(machineStateOf(vm(), power('deallocated')))).toBe(false);
+    expect(billsCompute(machineStateOf(vm(), power('stopped')), 'azure')).toBe(true);
+    expect(billsCompute(machineStateOf(vm(), power('deallocated')), 'azure')).toBe(false);
+    // A stopped EC2 instance does not bill compute.
+    expect(billsCompute('stopped', 'aws')).toBe(false);
+    expect(billsCompute('stopped', 'azure')).toBe(true);
   });
 
   it('no instance view is unknown; a VM being deleted is terminating', () => {

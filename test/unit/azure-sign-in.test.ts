@@ -119,6 +119,38 @@ describe('AzureSignIn', () => {
     expect((await second).token).toBe('browser');
     expect(calls).toEqual(['azure-cli', 'browser']);
   });
+
+  it('cancel() ends the sign-in for every caller (the device code is no longer waited for); the next call starts afresh', async () => {
+    let seenSignal: { readonly aborted: boolean } | undefined;
+    const { calls, credentialFor } = fakes({
+      'azure-cli': () => Promise.reject(LOGGED_OUT()),
+      // A credential that never settles by itself: only the abort ends its wait.
+      'device-code': () => new Promise(() => undefined),
+    });
+    const signIn = new AzureSignIn({
+      credentialFor: (method, options) => {
+        const inner = credentialFor(method, options);
+        return { getToken: (scopes, o) => ((seenSignal = o?.abortSignal), inner.getToken(scopes, o)) };
+      },
+      interactive: true,
+      browserAvailable: false,
+    });
+    const first = signIn.getToken(SCOPE);
+    const second = signIn.getToken(SCOPE);
+    await Promise.resolve();
+    await new Promise((r) => setImmediate(r));
+    expect(signIn.signingIn).toBe(true);
+    signIn.cancel();
+    expect(await failure(first)).toMatchObject({ code: 'cloud.cancelled', message: 'Cancelled: Porthole stopped waiting to sign in to Azure.' });
+    expect(await failure(second)).toMatchObject({ code: 'cloud.cancelled' });
+    expect(seenSignal?.aborted).toBe(true);
+    expect(signIn.signingIn).toBe(false);
+    expect(signIn.signedInWith).toBeNull();
+    void signIn.getToken(SCOPE).catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual(['azure-cli', 'device-code', 'azure-cli', 'device-code']);
+    signIn.cancel();
+  });
 });
 
 describe('choosing the next sign-in method', () => {

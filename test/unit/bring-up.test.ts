@@ -71,13 +71,18 @@ describe('VmBringUp', () => {
     });
     const probes: string[] = [];
     const { runner, states } = bringUp({ provider: cloud, sshPort: 2222, probe: async (host, port) => (probes.push(`${host}:${port}`), probes.length >= 3) });
+    // The start request's answer is the first sight of the machine on its way up.
+    const machines: (string | undefined)[] = [];
+    runner.onChange((_state, m) => machines.push(m?.state));
     const result = await runner.run();
     expect(result).toMatchObject({ address: '203.0.113.7', hostKeyAlias: 'i-0123456789abcdef0.aws.porthole', startedByPorthole: true, machine: { state: 'running' } });
     expect(cloud.calls).toEqual(['getMachine', 'start', 'waitUntilRunning']);
     expect(probes).toEqual(['203.0.113.7:2222', '203.0.113.7:2222', '203.0.113.7:2222']);
     expect(states.map((s) => (s.kind === 'starting-vm' ? `starting-vm:${s.machineState}` : s.kind))).toEqual([
-      'starting-vm:null', 'starting-vm:stopped', 'starting-vm:pending', 'starting-vm:pending', 'waiting-for-ssh', 'waiting-for-ssh', 'waiting-for-ssh', 'done',
+      // start requested; its answer (pending); the waiter's progress (pending)
+      'starting-vm:null', 'starting-vm:stopped', 'starting-vm:pending', 'starting-vm:pending', 'starting-vm:pending', 'waiting-for-ssh', 'waiting-for-ssh', 'waiting-for-ssh', 'done',
     ]);
+    expect(machines.slice(0, 4)).toEqual([undefined, 'stopped', 'stopped', 'pending']);
     expect(runner.machine?.state).toBe('running');
   });
 

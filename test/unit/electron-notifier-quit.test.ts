@@ -1,4 +1,5 @@
 /** main/electron/notifier.ts and quit.ts against the electron stand-in. */
+import type { StartedMachineView } from '../../main/ipc/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Notification, app, dialog, resetStandIn } from '../support/electron-stand-in';
 import { sessionView, states } from '../support/views';
@@ -45,15 +46,15 @@ describe('session notifier', () => {
 });
 
 describe('quit', () => {
-  function quitter(servers: { host: string; pid: number; remotePort: number }[], shutdown: () => Promise<void> = vi.fn(async () => undefined)) {
-    return { q: createQuitter({ runningServersStarted: () => servers, shutdown, parentWindow: () => null }), shutdown };
+  function quitter(servers: { host: string; pid: number; remotePort: number }[], shutdown: () => Promise<void> = vi.fn(async () => undefined), vms: StartedMachineView[] = []) {
+    return { q: createQuitter({ runningServersStarted: () => servers, startedMachines: () => vms, shutdown, parentWindow: () => null }), shutdown };
   }
 
   it('closes the tunnels and exits without asking when no server of ours runs', async () => {
     const { q, shutdown } = quitter([]);
     await expect(q.quit()).resolves.toBe(true);
     expect(dialog.messageBoxes).toEqual([]);
-    expect(shutdown).toHaveBeenCalledWith({ stopServers: false });
+    expect(shutdown).toHaveBeenCalledWith({ stopServers: false, stopVms: false });
     expect(app.exitCalls).toEqual([0]);
   });
 
@@ -65,8 +66,17 @@ describe('quit', () => {
     const { q, shutdown } = quitter([{ host: 'gpu', pid: 1, remotePort: 8888 }]);
     await q.quit();
     expect(dialog.messageBoxes).toEqual([expect.objectContaining({ message: 'Jupyter is still running on gpu.', buttons: ['Stop them', 'Keep them running', 'Cancel'], cancelId: 2 })]);
-    expect(shutdown).toHaveBeenCalledWith({ stopServers });
+    expect(shutdown).toHaveBeenCalledWith({ stopServers, stopVms: stopServers });
     expect(app.exitCalls).toEqual([0]);
+  });
+
+  it('asks about the VMs Porthole started even with no server, and Stop them stops the VMs', async () => {
+    dialog.nextResponse = 0;
+    const vm: StartedMachineView = { provider: 'aws', id: 'i-0123456789abcdef0', name: 'gpu-box', account: { provider: 'aws', profile: null, vaultCredential: 'student', region: 'eu-central-1' }, host: 'gpu', runningSince: Date.now(), price: { usdPerHour: 0.658, asOf: '2025-01-15' }, costSoFar: 0.33 };
+    const { q, shutdown } = quitter([], undefined, [vm]);
+    await q.quit();
+    expect(dialog.messageBoxes).toEqual([expect.objectContaining({ message: 'The VM gpu-box, which Porthole started, is still running (about $0.33 so far).', buttons: ['Stop them', 'Keep them running', 'Cancel'] })]);
+    expect(shutdown).toHaveBeenCalledWith({ stopServers: true, stopVms: true });
   });
 
   it('Cancel keeps Porthole running, and a later Quit asks again', async () => {
@@ -111,6 +121,6 @@ describe('quit', () => {
     const { q, shutdown } = quitter([{ host: 'gpu', pid: 1, remotePort: 8888 }]);
     await q.quitNow();
     expect(dialog.messageBoxes).toEqual([]);
-    expect(shutdown).toHaveBeenCalledWith({ stopServers: false });
+    expect(shutdown).toHaveBeenCalledWith({ stopServers: false, stopVms: false });
   });
 });

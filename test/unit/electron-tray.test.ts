@@ -20,6 +20,7 @@ function setup(platform: NodeJS.Platform = 'linux', overrides: Partial<Record<st
       'sessions:open': record('sessions:open'),
       'sessions:disconnect': record('sessions:disconnect'),
       'sessions:retry': record('sessions:retry'),
+      'cloud:stop-machine': record('cloud:stop-machine'),
     },
     showWindow: vi.fn(),
     quit: vi.fn(),
@@ -114,5 +115,19 @@ describe('tray', () => {
     find(native.menu!.template, ['gpu:', 'Launch notebook']).click!();
     await settle();
     expect(errors).toEqual([{ action: { command: 'sessions:launch', host: 'gpu' }, error: new Error('no such host') }]);
+  });
+
+  it('warns about the VMs Porthole started, stops one from the menu, and keeps the list across other updates', async () => {
+    const { tray, native, calls } = setup();
+    const account = { provider: 'aws', profile: null, vaultCredential: 'student', region: 'eu-central-1' } as const;
+    tray.update([hostView('gpu')], [], [{ provider: 'aws', id: 'i-0123456789abcdef0', name: 'gpu-box', account, host: 'gpu', runningSince: Date.now(), price: null, costSoFar: null }]);
+    tray.update([hostView('gpu')], [sessionView('gpu', states.ready)]);
+    expect(native.tooltip).toBe('Porthole: gpu ready; 1 VM running');
+    find(native.menu!.template, ['⚠ 1 VM started by Porthole', 'Stop gpu-box']).click!();
+    await settle();
+    expect(calls).toEqual([{ command: 'cloud:stop-machine', args: { account, id: 'i-0123456789abcdef0' } }]);
+    tray.update([hostView('gpu')], [], []);
+    expect(native.tooltip).toBe('Porthole: not connected');
+    tray.destroy();
   });
 });

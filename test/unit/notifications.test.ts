@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idleNotice, notificationsFor } from '../../main/app/notifications';
+import type { CloudSessionView, SessionStateView } from '../../main/ipc/contract';
 import { sessionView, states } from '../support/views';
 
 describe('session notifications', () => {
@@ -59,6 +60,48 @@ describe('session notifications', () => {
     const previous = [sessionView('gpu', states.starting), sessionView('cpu', states.ready)];
     const next = [sessionView('gpu', states.ready), sessionView('cpu', states.reconnecting)];
     expect(notificationsFor(previous, next).map((note) => note.title)).toEqual(['Jupyter is ready on gpu', 'Connection to cpu lost']);
+  });
+});
+
+describe('cloud notifications', () => {
+  const MIN = 60_000;
+  const cloud = (patch: Partial<CloudSessionView> = {}): CloudSessionView => ({
+    provider: 'aws',
+    machineId: 'i-0123456789abcdef0',
+    machine: { name: 'gpu-box', state: 'running', instanceType: 'g4dn.xlarge', region: 'eu-central-1' },
+    address: '203.0.113.9',
+    startedByPorthole: true,
+    runningSince: 0,
+    price: { usdPerHour: 0.658, asOf: '2025-01-15' },
+    costSoFar: 0.658,
+    idle: { afterMinutes: 30, idleSince: 0, stopAt: null },
+    vmStop: { kind: 'none' },
+    ...patch,
+  });
+  const at = (c: CloudSessionView, state: SessionStateView = states.ready) => sessionView('gpu', state, { cloud: c });
+
+  it('the idle warning once, with the minutes left on the count-down, and its calling off', () => {
+    const warned = cloud({ idle: { afterMinutes: 30, idleSince: 0, stopAt: 30 * MIN } });
+    expect(notificationsFor([at(cloud())], [at(warned)], 25 * MIN)).toEqual([{ host: 'gpu', title: 'gpu will be stopped in 5 minutes', body: expect.stringContaining('Run something') }]);
+    expect(notificationsFor([at(warned)], [at(warned)], 26 * MIN)).toEqual([]);
+    expect(notificationsFor([at(warned)], [at(cloud())], 27 * MIN)).toEqual([{ host: 'gpu', title: 'gpu stays on', body: 'Jupyter is in use again; the idle stop is off.' }]);
+  });
+
+  it('the VM stopped (idle or on disconnect) with what it cost, or could not be stopped', () => {
+    const warned = cloud({ idle: { afterMinutes: 30, idleSince: 0, stopAt: 30 * MIN } });
+    const idleStopped = notificationsFor([at(warned)], [at(cloud({ idle: null, vmStop: { kind: 'stopped', reason: 'idle' } }), states.closed)], 30 * MIN);
+    expect(idleStopped).toEqual([{ host: 'gpu', title: 'gpu was stopped', body: 'Jupyter was idle, so Porthole disconnected and asked AWS to stop the VM; it no longer costs compute once stopped. It ran for about $0.66 this time.' }]);
+    const onDisconnect = notificationsFor([at(cloud({ vmStop: { kind: 'stopping', reason: 'disconnect' } }), states.stopping)], [at(cloud({ provider: 'azure', costSoFar: null, vmStop: { kind: 'stopped', reason: 'disconnect' } }), states.closed)]);
+    expect(onDisconnect).toEqual([{ host: 'gpu', title: 'The VM of gpu is stopping', body: 'You disconnected, so Porthole asked Azure to deallocate the VM; it no longer costs compute once stopped.' }]);
+    const failed = notificationsFor([at(cloud())], [at(cloud({ vmStop: { kind: 'failed', reason: 'idle', error: { code: 'aws.access-denied', message: 'You may not stop i-0123456789abcdef0.', retryable: false } } }))]);
+    expect(failed).toEqual([{ host: 'gpu', title: 'The VM of gpu could not be stopped', body: 'You may not stop i-0123456789abcdef0. The VM keeps running (and costing money) until you stop it in the cloud console.' }]);
+  });
+
+  it('a VM that did not start, or whose SSH never answered, says so', () => {
+    const error = { code: 'cloud.start-timeout', message: 'The VM did not get to "running" within 10 minutes.', hint: 'Check its state in the cloud console.', retryable: true };
+    const failed = { kind: 'failed', error } as const;
+    expect(notificationsFor([at(cloud(), states.startingVm)], [at(cloud(), failed)])).toEqual([{ host: 'gpu', title: 'The VM of gpu did not start', body: 'The VM did not get to "running" within 10 minutes. Check its state in the cloud console.' }]);
+    expect(notificationsFor([at(cloud(), states.waitingForSsh)], [at(cloud(), failed)])[0]?.title).toBe('The VM of gpu runs, but SSH did not answer');
   });
 });
 

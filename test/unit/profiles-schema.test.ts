@@ -117,10 +117,10 @@ describe('profiles file versions', () => {
 
   it('migrates a v1 file step by step to the current version', () => {
     const reading = readProfilesText(JSON.stringify(v1));
-    expect(CURRENT_VERSION).toBe(3);
+    expect(CURRENT_VERSION).toBe(4);
     expect(reading).toMatchObject({ kind: 'ok', migratedFrom: 1 });
     if (reading.kind !== 'ok') throw new Error('unreachable');
-    expect(reading.file.version).toBe(3);
+    expect(reading.file.version).toBe(4);
     expect(reading.file.profiles[0]).toEqual({
       name: 'old-gpu',
       host: '203.0.113.7',
@@ -159,6 +159,18 @@ describe('profiles file versions', () => {
     expect(readProfilesText(JSON.stringify({ version: 2, profiles: [{ name: 'x' }] }))).toMatchObject({ kind: 'damaged', reason: expect.stringMatching(/does not match format version 2/) });
   });
 
+  it('migrates a v3 file to v4 unchanged but for the version; a v4 host may name the hub on its VM', () => {
+    const v3Profiles = [
+      { name: 'dsvm', port: 22, jumpHosts: [], forwards: [], jupyter: { flavour: 'auto', env: { kind: 'auto' }, auth: 'token', stopOnDisconnect: false }, cloud: { provider: 'azure', subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'course', vmName: 'dsvm', stopVmOnDisconnect: true } },
+    ];
+    const reading = readProfilesText(JSON.stringify({ version: 3, profiles: v3Profiles }));
+    expect(reading).toEqual({ kind: 'ok', migratedFrom: 3, file: { version: 4, profiles: v3Profiles } });
+    const withHub = validateProfile({ ...v3Profiles[0], jupyter: { hub: { port: 8000, scheme: 'https' } } });
+    expect(withHub.jupyter.hub).toEqual({ port: 8000, scheme: 'https' });
+    expect(() => validateProfile({ name: 'x', host: 'x', jupyter: { hub: { port: 0, scheme: 'https' } } })).toThrow(/jupyter\.hub\.port: the JupyterHub port must be a whole number from 1 to 65535/);
+    expect(() => validateProfile({ name: 'x', host: 'x', jupyter: { hub: { port: 80, scheme: 'ftp' } } })).toThrow(/the JupyterHub scheme must be "http" or "https"/);
+  });
+
   it('reads its own output back unchanged (current version, no migration)', () => {
     const profiles = [
       validateProfile(minimal),
@@ -175,14 +187,14 @@ describe('profiles file versions', () => {
   });
 
   it.each([
-    ['not JSON', '{"version": 3, "profiles": [', /not valid JSON/],
+    ['not JSON', '{"version": 4, "profiles": [', /not valid JSON/],
     ['no version', '{"profiles": []}', /has no format version/],
     ['version 0', '{"version": 0, "profiles": []}', /format version 0 is not one Porthole ever wrote/],
     ['fractional version', '{"version": 1.5, "profiles": []}', /format version 1.5/],
     ['string version', '{"version": "2", "profiles": []}', /format version "2"/],
     ['an array', '[]', /does not hold a profiles object/],
-    ['a bad profile', '{"version": 3, "profiles": [{"name": "x", "host": "a b"}]}', /profiles\[0\]\.host: the host "a b" contains a space/],
-    ['duplicate names', '{"version": 3, "profiles": [{"name": "GPU", "host": "a"}, {"name": "gpu", "host": "b"}]}', /the name "gpu" is used twice/],
+    ['a bad profile', '{"version": 4, "profiles": [{"name": "x", "host": "a b"}]}', /profiles\[0\]\.host: the host "a b" contains a space/],
+    ['duplicate names', '{"version": 4, "profiles": [{"name": "GPU", "host": "a"}, {"name": "gpu", "host": "b"}]}', /the name "gpu" is used twice/],
     ['a v1 file of the wrong shape', '{"version": 1, "profiles": {}}', /does not match format version 1/],
   ])('calls %s damaged, with the reason', (_label, text, reason) => {
     const reading = readProfilesText(text);

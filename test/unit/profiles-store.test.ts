@@ -261,7 +261,7 @@ describe('ProfileStore: damaged, old and newer files', () => {
   it('turns read-only when a newer Porthole rewrites the file while open', async () => {
     const store = await ProfileStore.open(dir);
     await store.add({ name: 'a', host: 'a.example.com' });
-    const newer = JSON.stringify({ version: 4, profiles: [] });
+    const newer = JSON.stringify({ version: 5, profiles: [] });
     await writeFile(file(), newer);
     expect(await rejection(store.add({ name: 'b', host: 'b.example.com' }))).toMatchObject({ code: 'profiles.newer-version' });
     expect(store.readOnly).toBe(true);
@@ -275,7 +275,7 @@ describe('ProfileStore: damaged, old and newer files', () => {
     expect(store.get('old')!.key).toEqual({ kind: 'path', path: '/k/old.pem' });
     expect(store.notices).toEqual([expect.objectContaining({ code: 'profiles.migrated', keptAt: join(dir, 'profiles.json.v1-2024-01-02T03-04-05-006Z') })]);
     expect(await readFile(join(dir, 'profiles.json.v1-2024-01-02T03-04-05-006Z'), 'utf8')).toBe(v1);
-    expect(JSON.parse(await readFile(file(), 'utf8'))).toMatchObject({ version: 3, profiles: [{ name: 'old', key: { kind: 'path', path: '/k/old.pem' } }] });
+    expect(JSON.parse(await readFile(file(), 'utf8'))).toMatchObject({ version: 4, profiles: [{ name: 'old', key: { kind: 'path', path: '/k/old.pem' } }] });
     expect((await ProfileStore.open(dir)).notices).toEqual([]);
   });
 

@@ -63,4 +63,18 @@ describe('prompt broker', () => {
     expect(() => b.answer(id, { kind: 'host-key', trust: 'once' })).toThrow(expect.objectContaining({ code: 'prompts.gone' }));
     expect(() => b.cancel('no-such-id')).toThrow(expect.objectContaining({ code: 'prompts.gone' }));
   });
+
+  it('a cloud sign-in is withdrawn by main when it ends, takes no answer, and may wait longer than the setting', async () => {
+    const { broker: b, changes } = broker(1_000);
+    const signIn = { kind: 'cloud-sign-in', provider: 'azure', method: 'device-code', url: 'https://microsoft.com/devicelogin', code: 'ABCD-1234', message: 'Enter the code' } as const;
+    const open = b.open('Microsoft Azure', signIn, { timeoutMs: 900_000 });
+    expect(b.list()).toEqual([expect.objectContaining({ id: open.id, expiresAt: 901_000, detail: signIn })]);
+    expect(() => b.answer(open.id, { kind: 'secret', value: 'x', remember: false })).toThrow(expect.objectContaining({ code: 'prompts.wrong-answer' }));
+    b.withdraw(open.id);
+    await expect(open.outcome).resolves.toEqual({ kind: 'withdrawn' });
+    expect(b.list()).toEqual([]);
+    // Withdrawing what already ended changes nothing.
+    b.withdraw(open.id);
+    expect(changes.map((c) => c.length)).toEqual([1, 0]);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TOOLTIP_MAX, trayModel, type TrayItem } from '../../main/app/tray-model';
-import type { SessionStateView } from '../../main/ipc/contract';
+import type { SessionStateView, StartedMachineView } from '../../main/ipc/contract';
 import { hostView, sessionView, states } from '../support/views';
 
 const gpu = hostView('gpu');
@@ -126,7 +126,8 @@ describe('tray model: the menu', () => {
   it.each<[string, SessionStateView, string]>([
     ['starting-vm', states.startingVm, 'starting the VM'],
     ['starting-vm, still stopping', states.waitingVm, 'waiting for the VM to stop'],
-    ['waiting-for-ssh', states.waitingForSsh, 'waiting for the VM'],
+    ['waiting-for-ssh', states.waitingForSsh, 'waiting for SSH on the VM'],
+    ['starting-vm, not described yet', { kind: 'starting-vm', machineState: null, startedByPorthole: false }, 'asking the cloud about the VM'],
     ['connecting', states.connecting, 'connecting'],
     ['starting-jupyter', states.starting, 'starting Jupyter'],
     ['reconnecting', states.reconnecting, 'reconnecting'],
@@ -165,5 +166,43 @@ describe('tray model: the menu', () => {
     expect(lines(model.items)[0]).toBe('gpu: not connected >');
     expect(model.items.filter((item) => item.kind === 'submenu')).toHaveLength(1);
     expect(model.state).toBe('failed');
+  });
+});
+
+describe('tray model: VMs Porthole started', () => {
+  const HOUR = 3_600_000;
+  const vm = (patch: Partial<StartedMachineView> = {}): StartedMachineView => ({
+    provider: 'aws',
+    id: 'i-0123456789abcdef0',
+    name: 'gpu-box',
+    account: { provider: 'aws', profile: null, vaultCredential: 'student', region: 'eu-central-1' },
+    host: 'gpu',
+    runningSince: 0,
+    price: { usdPerHour: 0.658, asOf: '2025-01-15' },
+    costSoFar: 0.658,
+    ...patch,
+  });
+
+  it('warns with the running VMs, their cost so far and a Stop each, above Show and Quit; the tooltip counts them', () => {
+    const started = [vm(), vm({ provider: 'azure', id: 'course-rg/dsvm-01', name: 'dsvm-01', account: { provider: 'azure', subscriptionId: 'c0ffee00-0000-4000-8000-000000000001', tenantId: null }, host: null, runningSince: HOUR / 2, price: null, costSoFar: null })];
+    const model = trayModel([gpu], [sessionView('gpu', states.ready)], started, HOUR);
+    expect(lines(model.items)).toEqual(['gpu: ready >', '---', '⚠ 2 VMs started by Porthole still running: about $0.66 so far >', '---', 'Show Porthole', 'Quit Porthole']);
+    const warning = model.items[2]!;
+    if (warning.kind !== 'submenu') throw new Error('no submenu');
+    expect(lines(warning.items)).toEqual([
+      '(gpu-box (gpu): 1 h 00 min, about $0.66 so far, $0.66/h)',
+      'Stop gpu-box',
+      '(dsvm-01: 30 min, about cost unknown so far)',
+      'Deallocate dsvm-01',
+      '---',
+      '(Estimates from list prices; they cost money until stopped.)',
+    ]);
+    expect(warning.items[1]).toMatchObject({ action: { command: 'cloud:stop-machine', id: 'i-0123456789abcdef0', account: { provider: 'aws', vaultCredential: 'student' } } });
+    expect(model.tooltip).toBe('Porthole: gpu ready; 2 VMs running');
+    expect(model.state).toBe('ready');
+  });
+
+  it('shows nothing of the kind when none runs', () => {
+    expect(lines(trayModel([gpu], [], []).items)).toEqual(['gpu: not connected >', '---', 'Show Porthole', 'Quit Porthole']);
   });
 });

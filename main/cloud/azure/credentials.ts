@@ -8,7 +8,7 @@
  * Tokens stay in memory: the Azure CLI keeps its own login; a browser or device-code sign-in
  * lasts as long as the process (MSAL's in-memory cache). Nothing is written to disk here.
  */
-import { AzureCliCredential, DeviceCodeCredential, InteractiveBrowserCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
+import { AzureCliCredential, DeviceCodeCredential, InteractiveBrowserCredential, type AccessToken, type DeviceCodeCredentialOptions, type GetTokenOptions, type TokenCredential } from '@azure/identity';
 import type { PortholeError } from '../../shared/errors';
 import { cancelled, classifyAzureError } from './errors';
 
@@ -72,11 +72,20 @@ function defaultCredentialFor(method: SignInMethod, options: CredentialOptions):
     case 'browser':
       return new InteractiveBrowserCredential({ ...tenant, redirectUri: 'http://localhost' });
     case 'device-code':
-      return new DeviceCodeCredential({
-        ...tenant,
-        userPromptCallback: (info) => options.onDeviceCode({ kind: 'device-code', url: info.verificationUri, code: info.userCode, message: info.message }),
-      });
+      return deviceCodeCredential(options);
   }
+}
+
+/**
+ * The device-code credential as Porthole builds it: Microsoft's code and address go to
+ * `onDeviceCode`. `identity`: more @azure/identity options (the tests' own Entra ID host).
+ */
+export function deviceCodeCredential(options: CredentialOptions, identity: Omit<DeviceCodeCredentialOptions, 'tenantId' | 'userPromptCallback'> = {}): TokenCredential {
+  return new DeviceCodeCredential({
+    ...identity,
+    ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+    userPromptCallback: (info) => options.onDeviceCode({ kind: 'device-code', url: info.verificationUri, code: info.userCode, message: info.message }),
+  });
 }
 
 /** Tokens are reused until five minutes before they expire (the Azure CLI takes a second or two per token). */
@@ -108,12 +117,28 @@ export class AzureSignIn implements TokenCredential {
   private readonly credentials = new Map<SignInMethod, TokenCredential>();
   private readonly tokens = new Map<string, AccessToken>();
   private readonly pending = new Map<string, Promise<AccessToken>>();
+  /** Aborts the sign-in in flight (the one shared by every caller). */
+  private acquiring: AbortController | null = null;
 
   constructor(private readonly options: AzureSignInOptions = {}) {}
 
   /** The method that signed in, once one did. */
   get signedInWith(): SignInMethod | null {
     return this.method;
+  }
+
+  /** Whether a sign-in (or a token request) is under way now. */
+  get signingIn(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /**
+   * The user gave up on the sign-in (Cancel in the app): every caller waiting for it gets
+   * `cloud.cancelled`, and a browser or device-code sign-in stops being waited for. The
+   * next getToken starts afresh.
+   */
+  cancel(): void {
+    this.acquiring?.abort();
   }
 
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
@@ -136,12 +161,23 @@ export class AzureSignIn implements TokenCredential {
   private async acquire(scopes: string | string[], options: GetTokenOptions): Promise<AccessToken> {
     const interactive = this.options.interactive ?? false;
     const browser = this.options.browserAvailable ?? browserAvailable();
+    const abort = new AbortController();
+    this.acquiring = abort;
+    try {
+      return await this.acquireWith(scopes, { ...options, abortSignal: abort.signal }, interactive, browser);
+    } finally {
+      if (this.acquiring === abort) this.acquiring = null;
+    }
+  }
+
+  private async acquireWith(scopes: string | string[], options: GetTokenOptions, interactive: boolean, browser: boolean): Promise<AccessToken> {
     let method: SignInMethod = this.method ?? 'azure-cli';
     for (;;) {
       try {
         // Once signed in, the browser credential answers from MSAL's cache without opening a page.
         if (method === 'browser' && this.method === null) this.options.onSignIn?.({ kind: 'browser' });
-        const token = await this.credential(method).getToken(scopes, options);
+        // A credential that does not watch the signal is walked away from all the same.
+        const token = await unlessAborted(this.credential(method).getToken(scopes, options), options.abortSignal);
         if (token === null) throw Object.assign(new Error(`${method} returned no token`), { name: 'CredentialUnavailableError' });
         if (this.method !== method) this.options.onSignIn?.({ kind: 'signed-in', method });
         this.method = method;

@@ -96,9 +96,19 @@ function isAbort(facts: ErrorFacts): boolean {
   return facts.name === 'AbortError' || facts.code === 'ABORT_ERR';
 }
 
+/** Entra ID's answers to a device-code poll once the user said no, or let the code run out (RFC 8628, 3.5). */
+const SIGN_IN_DECLINED = /authorization_declined|access_denied|AADSTS70018\b/;
+const DEVICE_CODE_EXPIRED = /device_code_expired|expired_token|code_expired|AADSTS70019\b/;
+
 /** Errors from @azure/identity: the Azure CLI's answer, or a browser / device-code sign-in that failed. */
 function classifyCredentialError(facts: ErrorFacts): PortholeError | null {
   if (!['CredentialUnavailableError', 'AuthenticationError', 'AuthenticationRequiredError'].includes(facts.name)) return null;
+  if (SIGN_IN_DECLINED.test(facts.message)) {
+    return new PortholeError({ code: 'azure.login-failed', message: 'The sign-in to Azure was declined.', hint: 'Sign in again and approve it when Microsoft asks, or run `az login`.', retryable: true });
+  }
+  if (DEVICE_CODE_EXPIRED.test(facts.message)) {
+    return new PortholeError({ code: 'azure.login-failed', message: 'The sign-in code ran out before it was used (it lasts 15 minutes).', hint: 'Sign in again: Porthole shows a new code.', retryable: true });
+  }
   if (EXPIRED_SIGN_IN.test(facts.message)) return credentialsExpired(firstLine(facts.message).match(/AADSTS\d+/)?.[0]);
   if (CLI_NOT_INSTALLED.test(facts.message)) return loginRequired(true);
   if (CLI_NOT_LOGGED_IN.test(facts.message) || facts.name === 'AuthenticationRequiredError') return loginRequired();

@@ -5,7 +5,7 @@
  */
 export { createAzureProvider, POLL_INTERVAL_ENV, type AzureAccount, type AzureClientDeps, type AzureProviderDeps } from './provider';
 export { listAzureSubscriptions, type AzureSubscription } from './subscriptions';
-export { AzureSignIn, browserAvailable, nextSignInMethod, type AzureSignInOptions, type AzureSignInStep, type SignInMethod } from './credentials';
+export { AzureSignIn, browserAvailable, deviceCodeCredential, nextSignInMethod, type AzureSignInOptions, type AzureSignInStep, type SignInMethod } from './credentials';
 export { ARM_ENDPOINT_ENV, PUBLIC_ARM_ENDPOINT, armEndpoint } from './endpoint';
 export { classifyAzureError, type AzureErrorContext } from './errors';
 export { parseMachineId, machineIdOf } from './resource-ids';

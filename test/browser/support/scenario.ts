@@ -36,7 +36,7 @@ export function host(name: string, patch: Partial<HostView> = {}): HostView {
     key: { kind: 'vault', name: 'aws-course' },
     jumpHosts: [],
     forwards: [],
-    jupyter: { flavour: 'auto', env: { kind: 'auto' }, rootDir: null, auth: 'token', localPort: null, stopOnDisconnect: false, passwordSaved: false },
+    jupyter: { flavour: 'auto', env: { kind: 'auto' }, rootDir: null, auth: 'token', localPort: null, stopOnDisconnect: false, passwordSaved: false, hub: null },
     cloud: null,
     ...patch,
   };
