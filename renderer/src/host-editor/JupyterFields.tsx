@@ -22,7 +22,7 @@ export function JupyterFields({ draft, set, errors }: EditorSectionProps) {
   const [probe, setProbe] = useState<HostProbeView | null>(null);
   const [detect, run] = useCommand();
   const envs = [...new Set([...(probe?.condaEnvs ?? []), ...(draft.condaEnv !== '' ? [draft.condaEnv] : [])])];
-  const canDetect = draft.host.trim() !== '';
+  const canDetect = draft.host.trim() !== '' || draft.cloud !== null;
   return (
     <fieldset className="form-section">
       <legend className="section-title">Jupyter</legend>
