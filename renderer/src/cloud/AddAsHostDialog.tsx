@@ -8,12 +8,7 @@ import { ErrorNote, InfoNote } from '../ui/ErrorNote';
 import { TextInput } from '../ui/TextInput';
 import { useCommand } from '../ui/use-command';
 import { formatHourly, providerName } from './cost';
-
-/** A host name to start from: the machine's name, made fit for one (no spaces or slashes). */
-export function suggestedHostName(machine: CloudMachineView): string {
-  const base = (machine.name.trim() || machine.id).replace(/[\s/]+/g, '-');
-  return base.slice(0, 100);
-}
+import { suggestedHostName } from './machine-presentation';
 
 const JUPYTER_BY_IMAGE: Record<NonNullable<CloudMachineView['knownImage']>, string> = {
   'aws-deep-learning': 'The Deep Learning AMI’s Jupyter, from its conda environments.',
@@ -34,7 +29,8 @@ function keyInKeys(host: HostView, keys: readonly KeyView[]): boolean {
 export function AddAsHostDialog({ machine, account, onClose, onShowHosts }: { machine: CloudMachineView; account: CloudAccountView; onClose: () => void; onShowHosts: () => void }) {
   const api = useApi();
   const { hosts, keys } = useSnapshot();
-  const [name, setName] = useState(() => suggestedHostName(machine));
+  const [suggested] = useState(() => suggestedHostName(machine, (hosts ?? []).map((h) => h.name)));
+  const [name, setName] = useState(suggested);
   const [submitted, setSubmitted] = useState(false);
   const [saved, setSaved] = useState<HostView | null>(null);
   const [command, run] = useCommand();
@@ -97,7 +93,7 @@ export function AddAsHostDialog({ machine, account, onClose, onShowHosts }: { ma
         }}
       >
         <div className="dialog-body">
-          <TextInput label="Host name" value={name} onChange={setName} error={submitted || name !== suggestedHostName(machine) ? nameError : undefined} description="How the host is called in Hosts and the tray." isRequired autoFocus />
+          <TextInput label="Host name" value={name} onChange={setName} error={submitted || name !== suggested ? nameError : undefined} description="How the host is called in Hosts and the tray." isRequired autoFocus />
           <dl className="fact-list">
             <dt>Address</dt>
             <dd>Asked from {cloud} at every launch: a new IP after a restart needs nothing from you.</dd>

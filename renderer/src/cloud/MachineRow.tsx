@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { CloudAccountView, CloudMachineView } from '../../../main/ipc/contract';
 import { useApi, useSnapshot } from '../store/context';
 import { Button } from '../ui/Button';
@@ -73,7 +73,7 @@ export function MachineRow({ machine, account, onChanged, onShowHosts }: { machi
           {view.explanation ? <span className="muted small machine-explanation">{view.explanation}</span> : null}
         </td>
         <td>
-          <span className="mono machine-type">{machine.instanceType}</span>
+          <span className="machine-type">{breakable(machine.instanceType)}</span>
           <span className="muted small machine-sub">{machine.price ? `est. ${formatHourly(machine.price)}` : 'No price estimate'}</span>
           {account.provider === 'azure' ? <span className="muted small machine-sub">{machine.region}</span> : null}
         </td>
@@ -135,6 +135,11 @@ export function MachineRow({ machine, account, onChanged, onShowHosts }: { machi
       {adding ? <AddAsHostDialog machine={machine} account={account} onClose={() => setAdding(false)} onShowHosts={onShowHosts} /> : null}
     </>
   );
+}
+
+/** "Standard_NC4as_T4_v3" may wrap after its underscores (and "g4dn.xlarge" after its dot), never mid-word. */
+function breakable(text: string): ReactNode[] {
+  return text.split(/(?<=[_.])/).flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, part]));
 }
 
 /** Where the machine is reached: its public IP while it runs, and the key pair it lets in. */

@@ -87,3 +87,16 @@ export function linkedHosts(machine: CloudMachineView, hosts: readonly { readonl
 export function machineIdOfLink(link: CloudLinkView): string {
   return link.provider === 'aws' ? link.instanceId : `${link.resourceGroup}/${link.vmName}`;
 }
+
+/**
+ * A host name to start from: the machine's name (else its id), made fit for one (no spaces
+ * or slashes), and free: "gpu-a-2" when a host "gpu-a" exists (names compare without case).
+ */
+export function suggestedHostName(machine: Pick<CloudMachineView, 'id' | 'name'>, taken: readonly string[] = []): string {
+  const base = (machine.name.trim() || machine.id).replace(/[\s/]+/g, '-').slice(0, 90);
+  const used = new Set(taken.map((name) => name.toLowerCase()));
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? base : `${base}-${n}`;
+    if (!used.has(name.toLowerCase())) return name;
+  }
+}

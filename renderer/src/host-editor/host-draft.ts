@@ -2,7 +2,7 @@
  * The host editor's form: every field as the user typed it (text, so half-typed numbers
  * survive), and the conversions from a saved host and to what `hosts:save` takes.
  */
-import type { CloudLinkView, CommandArgs, ForwardView, HostView, KeyRefView } from '../../../main/ipc/contract';
+import type { CloudLinkView, CommandArgs, ForwardView, HostView, JupyterHubView, KeyRefView } from '../../../main/ipc/contract';
 
 /** What `hosts:save` takes as `host` (the contract's own input type). */
 export type HostInput = CommandArgs<'hosts:save'>['host'];
@@ -33,6 +33,8 @@ export interface HostDraft {
   readonly notebookPassword: string;
   readonly passwordSaved: boolean;
   readonly stopOnDisconnect: boolean;
+  /** The JupyterHub already on the VM that Porthole opens instead of starting Jupyter; null: none. */
+  readonly hub: JupyterHubView | null;
   readonly forwards: readonly ForwardDraft[];
   /** The cloud machine this host is (read-only here), or null: a plain host, or one the user unlinked. */
   readonly cloud: CloudLinkView | null;
@@ -63,6 +65,7 @@ export function emptyDraft(defaultKey: string | null): HostDraft {
     notebookPassword: '',
     passwordSaved: false,
     stopOnDisconnect: false,
+    hub: null,
     forwards: [],
     cloud: null,
     hadCloud: false,
@@ -89,6 +92,7 @@ export function draftFromHost(host: HostView): HostDraft {
     notebookPassword: '',
     passwordSaved: host.jupyter.passwordSaved,
     stopOnDisconnect: host.jupyter.stopOnDisconnect,
+    hub: host.jupyter.hub,
     forwards: host.forwards.map(forwardDraft),
     cloud: host.cloud,
     hadCloud: host.cloud !== null,
@@ -134,6 +138,7 @@ export function hostInputFromDraft(draft: HostDraft): HostInput {
       auth: draft.auth,
       ...(localPort !== undefined ? { localPort } : {}),
       stopOnDisconnect: draft.stopOnDisconnect,
+      hub: draft.hub,
     },
     // Left out for a plain host; null unlinks a host that had a link.
     ...(draft.cloud !== null ? { cloud: cloudLinkInput(draft.cloud, draft) } : draft.hadCloud ? { cloud: null } : {}),

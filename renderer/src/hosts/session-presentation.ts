@@ -3,7 +3,7 @@
  * what goes in the "More" menu. Pure (no React, no DOM) so every state is unit-tested;
  * the card only renders what this returns.
  */
-import type { ErrorView, MachineStateView, SessionPhaseView, SessionStateView, SessionView } from '../../../main/ipc/contract';
+import type { ErrorView, MachineStateView, NotebookView, SessionPhaseView, SessionStateView, SessionView } from '../../../main/ipc/contract';
 
 export type Tone = 'neutral' | 'busy' | 'waiting' | 'success' | 'warning' | 'danger';
 
@@ -69,29 +69,34 @@ type CloudFacts = SessionView['cloud'];
 function vmStartText(machineState: MachineStateView | null, startedByPorthole: boolean, cloud: CloudFacts): string {
   const provider = cloud === null ? 'the cloud' : cloud.provider === 'aws' ? 'AWS' : 'Azure';
   const vm = cloud?.machine?.name ? `“${cloud.machine.name}”` : 'the VM';
+  return sentence(vmStartWords(machineState, startedByPorthole, provider, vm));
+}
+
+function vmStartWords(machineState: MachineStateView | null, startedByPorthole: boolean, provider: string, vm: string): string {
   switch (machineState) {
     case null:
-      return `Asking ${provider} how ${vm} is`;
+      return `asking ${provider} how ${vm} is`;
     case 'stopping':
     case 'deallocating':
-      return `${capitalize(vm)} is still ${machineState === 'stopping' ? 'stopping' : 'deallocating'}; Porthole starts it again once it has`;
+      return `${vm} is still ${machineState}; Porthole starts it again once it has`;
     case 'stopped':
     case 'deallocated':
-      return `Asking ${provider} to start ${vm}`;
+      return `asking ${provider} to start ${vm}`;
     case 'pending':
-      return startedByPorthole ? `${provider} is starting ${vm}; this takes a minute or two` : `${capitalize(vm)} is starting`;
+      return startedByPorthole ? `${provider} is starting ${vm}; this takes a minute or two` : `${vm} is starting`;
     case 'running':
-      return `${capitalize(vm)} is running`;
+      return `${vm} is running`;
     case 'terminating':
     case 'terminated':
-      return `${capitalize(vm)} was deleted (terminated) in ${provider}`;
+      return `${vm} was deleted (terminated) in ${provider}`;
     case 'unknown':
       return `${provider} reports an unknown state for ${vm}`;
   }
 }
 
-function capitalize(text: string): string {
-  return text.startsWith('“') ? text : text.charAt(0).toUpperCase() + text.slice(1);
+/** First letter up ("the VM is…" -> "The VM is…"); a quoted name stays as it is. */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const PHASES: Record<SessionPhaseView, { step: number; text: (reusing: boolean) => string }> = {
@@ -182,7 +187,7 @@ export function presentSession(session: SessionView | undefined, facts: HostFact
       return {
         ...base,
         label: `Ready on ${address}`,
-        detail: state.reconnected ? 'Reconnected after the network dropped; your open tabs keep working.' : `Jupyter ${describeFlavour(state.notebook.flavour)} in ${state.notebook.rootDir}`,
+        detail: state.reconnected ? 'Reconnected after the network dropped; your open tabs keep working.' : describeNotebook(state.notebook),
         tone: 'success',
         primary: A.open,
         secondary: A.disconnect,
@@ -238,6 +243,15 @@ export function presentSession(session: SessionView | undefined, facts: HostFact
       };
     }
   }
+}
+
+/** What runs behind the forward: a Jupyter server in a folder, or the VM's own JupyterHub (with why the browser may warn). */
+function describeNotebook(notebook: NotebookView): string {
+  if (notebook.hub) {
+    const hub = 'The VM’s own JupyterHub: log in with your hub account.';
+    return notebook.hub.certificateNote ? `${hub} ${notebook.hub.certificateNote}` : hub;
+  }
+  return `Jupyter ${describeFlavour(notebook.flavour)} in ${notebook.rootDir}`;
 }
 
 function describeFlavour(flavour: 'lab' | 'notebook' | 'server'): string {

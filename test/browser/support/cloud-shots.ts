@@ -17,6 +17,8 @@ export interface GalleryShot {
 const ASOF = '2025-01-15';
 const HOUR = 3_600_000;
 const AWS_ACCOUNT: CloudAccountView = { provider: 'aws', profile: 'default', vaultCredential: null, region: 'eu-central-1' };
+const AZURE_LINK = { provider: 'azure', subscriptionId: '5f1c7d2e-8a4b-4c3d-9e6f-0a1b2c3d4e5f', resourceGroup: 'seminar-rg', vmName: 'dsvm-lab', tenantId: null, stopVmOnDisconnect: true, idleStopMinutes: 60 } as const;
+const DSVM_NOTE = 'Your browser warns that the connection is not private: the Data Science VM signs its JupyterHub with a certificate it made itself. The page comes through Porthole’s SSH tunnel from your VM, so continue to it.';
 const AZURE_ACCOUNT: CloudAccountView = { provider: 'azure', subscriptionId: '5f1c7d2e-8a4b-4c3d-9e6f-0a1b2c3d4e5f', tenantId: null };
 
 function awsMachines(): CloudMachineView[] {
@@ -91,6 +93,7 @@ function cloudHostSessions(): { hosts: ReturnType<typeof host>[]; sessions: Sess
       cloudHost('vm-idle', { idleStopMinutes: 30 }),
       cloudHost('vm-stopped-idle', { idleStopMinutes: 30 }),
       cloudHost('vm-stop-failed', { stopVmOnDisconnect: true }),
+      host('dsvm', { host: '198.51.100.4', user: 'azureuser', cloud: AZURE_LINK, jupyter: { ...host('dsvm').jupyter, hub: { port: 8000, scheme: 'https' } } }),
       host('plain-vm'),
     ],
     sessions: [
@@ -99,6 +102,10 @@ function cloudHostSessions(): { hosts: ReturnType<typeof host>[]; sessions: Sess
       at('vm-ready', ready, { runningSince: now - 72 * 60_000, idle: { afterMinutes: 30, idleSince: now - 4 * 60_000, stopAt: null } }),
       at('vm-idle', ready, { runningSince: now - 3 * HOUR, idle: { afterMinutes: 30, idleSince: now - 26 * 60_000, stopAt: now + 4 * 60_000 + 5_000 } }),
       at('vm-stopped-idle', { kind: 'closed', leftRunning: null }, { machine: { name: 'gpu-a', state: 'stopping', instanceType: 'g4dn.xlarge', region: 'eu-central-1' }, runningSince: null, costSoFar: null, vmStop: { kind: 'stopped', reason: 'idle' } }),
+      {
+        ...session('dsvm', { kind: 'ready', notebook: { ...NOTEBOOK, url: 'https://127.0.0.1:8443/', localPort: 8443, remotePort: 8000, serverPid: 0, hub: { scheme: 'https', certificateNote: DSVM_NOTE } }, forwards: [], reconnected: false }),
+        cloud: cloudSessionView({ provider: 'azure', machineId: 'seminar-rg/dsvm-lab', machine: { name: 'dsvm-lab', state: 'running', instanceType: 'Standard_NC6s_v3', region: 'westeurope' }, address: '198.51.100.4', runningSince: now - 40 * 60_000, price: { usdPerHour: 3.06, asOf: ASOF } }),
+      },
       at('vm-stop-failed', { kind: 'closed', leftRunning: null }, { runningSince: now - 5 * HOUR, vmStop: { kind: 'failed', reason: 'disconnect', error: { code: 'aws.unauthorized', message: 'Profile “default” may not do ec2:StopInstances on i-0a11c0ffee0000001 in eu-central-1.', hint: 'Ask whoever manages your AWS account to allow ec2:StopInstances for this identity (an IAM policy), or choose a profile that may.', retryable: false } } }),
     ],
   };
@@ -242,7 +249,7 @@ export const CLOUD_SHOTS: GalleryShot[] = [
   },
   {
     name: 'hosts-cloud-states',
-    height: 1720,
+    height: 1960,
     setup: (s) => {
       const { hosts, sessions } = cloudHostSessions();
       s.keys = [key('seminar')];
@@ -259,6 +266,16 @@ export const CLOUD_SHOTS: GalleryShot[] = [
     setup: (s) => {
       withAws(s);
       s.hosts = [host('gpu-vm', { host: '203.0.113.10', key: { kind: 'vault', name: 'seminar' }, cloud: awsLink({ stopVmOnDisconnect: true, idleStopMinutes: 30 }) })];
+    },
+    act: editCloudHost,
+  },
+  {
+    name: 'host-editor-cloud-azure-hub',
+    height: 1200,
+    setup: (s) => {
+      withAzure(s);
+      s.keys = [key('azure-lab')];
+      s.hosts = [host('gpu-vm', { host: '198.51.100.4', user: 'azureuser', key: { kind: 'vault', name: 'azure-lab' }, cloud: AZURE_LINK, jupyter: { ...host('gpu-vm').jupyter, hub: { port: 8000, scheme: 'https' } } })];
     },
     act: editCloudHost,
   },
