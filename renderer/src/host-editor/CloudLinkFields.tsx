@@ -1,7 +1,7 @@
-import { Switch } from 'react-aria-components';
 import type { CloudLinkView } from '../../../main/ipc/contract';
 import { Button } from '../ui/Button';
 import { InfoNote } from '../ui/ErrorNote';
+import { SwitchField } from '../ui/SwitchField';
 import { TextInput } from '../ui/TextInput';
 import type { EditorSectionProps } from './HostEditor';
 
@@ -67,24 +67,17 @@ export function CloudLinkFields({ draft, set, errors, original }: EditorSectionP
           Unlink
         </Button>
       </div>
-      <Switch className="switch" isSelected={draft.stopVmOnDisconnect} onChange={(stopVmOnDisconnect) => set({ stopVmOnDisconnect })} aria-describedby="stop-vm-help">
-        <span className="switch-track" aria-hidden="true">
-          <span className="switch-thumb" />
-        </span>
+      <SwitchField isSelected={draft.stopVmOnDisconnect} onChange={(stopVmOnDisconnect) => set({ stopVmOnDisconnect })} helpId="stop-vm-help" help={`${cloud} ${verb} it, so its compute stops costing money. Launch notebook starts it again.`}>
         Stop the VM when I disconnect
-      </Switch>
-      <p id="stop-vm-help" className="field-help indent">
-        {cloud} {verb} it, so its compute stops costing money. Launch notebook starts it again.
-      </p>
-      <Switch className="switch" isSelected={draft.idleStop} onChange={(idleStop) => set({ idleStop })} aria-describedby="idle-stop-help">
-        <span className="switch-track" aria-hidden="true">
-          <span className="switch-thumb" />
-        </span>
+      </SwitchField>
+      <SwitchField
+        isSelected={draft.idleStop}
+        onChange={(idleStop) => set({ idleStop })}
+        helpId="idle-stop-help"
+        help="Idle: no cell running, no notebook open, no activity in Jupyter. Porthole warns you before, and any activity cancels the stop."
+      >
         Stop the VM after it has been idle
-      </Switch>
-      <p id="idle-stop-help" className="field-help indent">
-        Idle: no cell running, no notebook open, no activity in Jupyter. Porthole warns you before, and any activity cancels the stop.
-      </p>
+      </SwitchField>
       {draft.idleStop ? (
         <TextInput className="field-short indent-field" label="Idle minutes" value={draft.idleMinutes} onChange={(idleMinutes) => set({ idleMinutes })} error={errors['idleMinutes']} inputMode="numeric" description="From 5 to 1440 (24 hours)." />
       ) : null}
