@@ -60,10 +60,10 @@ describe('the AWS account picker', () => {
     expect(secretAccessKeyProblem('wJalrXUtnFEMI K7MDENG/bPxRfiCYEXAMPLEKEY')).toContain('no spaces');
   });
 
-  it('Add as host suggests the machine’s name, fit to be a host name and not taken yet', () => {
-    expect(suggestedHostName({ id: 'seminar-rg/dsvm lab', name: ' dsvm lab ' })).toBe('dsvm-lab');
-    expect(suggestedHostName({ id: 'seminar-rg/dsvm', name: '' })).toBe('seminar-rg-dsvm');
-    expect(suggestedHostName({ id: 'i-0a11c0ffee0000001', name: 'gpu-a' }, ['GPU-A', 'gpu-a-2'])).toBe('gpu-a-3');
+  it('Add as host suggests the machine’s name (else its id), not taken yet, as main would name it', () => {
+    expect(suggestedHostName({ id: 'seminar-rg/dsvm', name: ' GPU box\n' })).toBe('GPU box');
+    expect(suggestedHostName({ id: 'i-0a11c0ffee0000001', name: '' })).toBe('i-0a11c0ffee0000001');
+    expect(suggestedHostName({ id: 'i-0a11c0ffee0000001', name: 'gpu-a' }, ['GPU-A', 'gpu-a (2)'])).toBe('gpu-a (3)');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CloudMachineView, HostView, SessionView } from '../../main/ipc/contract';
 import { linkedHosts, presentMachine } from '../../renderer/src/cloud/machine-presentation';
-import { costBetween, formatCountdown, formatDuration, formatHourly, formatPriceDate, formatUsd, liveCost } from '../../renderer/src/cloud/cost';
+import { costBetween, formatCost, formatCountdown, formatDuration, formatHourly, formatPriceDate, formatUsd, liveCost } from '../../renderer/src/cloud/cost';
 import { describeHostAddress, describeSafety, presentCloud } from '../../renderer/src/hosts/cloud-presentation';
 
 const PRICE = { usdPerHour: 0.658, asOf: '2025-01-15' };
@@ -19,6 +19,8 @@ const azure = (patch: Partial<CloudMachineView>) => machine({ provider: 'azure',
 describe('a machine on the Cloud screen, in plain words', () => {
   it('AWS: running offers Stop; stopped offers Start and says compute is not billed', () => {
     expect(presentMachine(machine({ state: 'running', rawState: 'running', billsCompute: true }))).toMatchObject({ label: 'Running', tone: 'success', primary: { kind: 'stop', label: 'Stop' }, secondary: null });
+    // Whatever billsCompute says: an AWS instance that is stopped bills no compute.
+    expect(presentMachine(machine({ billsCompute: true })).label).toBe('Stopped');
     const stopped = presentMachine(machine());
     expect(stopped).toMatchObject({ label: 'Stopped', tone: 'neutral', primary: { kind: 'start', label: 'Start' }, secondary: null });
     expect(stopped.explanation).toContain('Not billed for compute');
@@ -56,11 +58,10 @@ describe('a machine on the Cloud screen, in plain words', () => {
 });
 
 describe('money and time, as the window says them', () => {
-  it('dollars: cents, never "$0.00" for a cost that has begun; hourly list prices keep their precision', () => {
+  it('dollars: cents, and never "about $0.00" for a cost that has begun; hourly list prices keep their precision', () => {
     expect(formatUsd(0.79)).toBe('$0.79');
-    expect(formatUsd(0.001)).toBe('less than $0.01');
-    expect(formatUsd(0)).toBe('$0.00');
     expect(formatUsd(1234.5)).toBe('$1,234.50');
+    expect([formatCost(0), formatCost(0.004), formatCost(0.79)]).toEqual(['less than $0.01', 'less than $0.01', 'about $0.79']);
     expect(formatHourly(PRICE)).toBe('$0.658/h');
     expect(formatHourly({ usdPerHour: 0.0116, asOf: '2025-01-15' })).toBe('$0.0116/h');
     expect(formatHourly({ usdPerHour: 3.06, asOf: '2025-01-15' })).toBe('$3.06/h');
@@ -107,6 +108,7 @@ describe('a cloud host’s card', () => {
     expect(describeHostAddress(cloudHost(), undefined)).toBe('ubuntu on AWS instance i-0a11c0ffee0000001 (eu-central-1) · last at 203.0.113.10');
     expect(describeHostAddress(cloudHost(), cloudSession({}))).toBe('ubuntu on AWS instance i-0a11c0ffee0000001 (eu-central-1) · at 203.0.113.20');
     expect(describeHostAddress(cloudHost(), cloudSession({}, { kind: 'closed', leftRunning: null }))).toContain('last at 203.0.113.10');
+    expect(describeHostAddress(cloudHost(), cloudSession({ address: null }, { kind: 'waiting-for-ssh', address: '203.0.113.30', attempt: 0 }))).toContain('· at 203.0.113.30');
     expect(describeHostAddress(cloudHost({ host: '', user: null }), undefined)).toBe('AWS instance i-0a11c0ffee0000001 (eu-central-1)');
     const azureLink = { provider: 'azure', subscriptionId: 's', resourceGroup: 'seminar-rg', vmName: 'dsvm', tenantId: null, stopVmOnDisconnect: false, idleStopMinutes: null } as const;
     expect(describeHostAddress(cloudHost({ cloud: azureLink, user: 'azureuser', host: '' }), undefined)).toBe('azureuser on Azure VM seminar-rg/dsvm');
@@ -117,6 +119,7 @@ describe('a cloud host’s card', () => {
     const lines = presentCloud(cloudHost(), cloudSession({}), 2 * HOUR);
     expect(lines?.machine).toBe('g4dn.xlarge · eu-central-1 · est. $0.658/h');
     expect(lines?.cost).toBe('About $1.32 so far (estimate) · running 2 h · started by Porthole');
+    expect(presentCloud(cloudHost(), cloudSession({}), 0)?.cost).toBe('Less than $0.01 so far (estimate) · running less than a minute · started by Porthole');
     expect(presentCloud(cloudHost(), cloudSession({ startedByPorthole: false, price: null, costSoFar: null }), HOUR)?.cost).toBe('Running 1 h');
     expect(presentCloud(cloudHost(), cloudSession({ machine: null }), HOUR)).toMatchObject({ machine: null, cost: null });
     expect(presentCloud(cloudHost({ cloud: null }), cloudSession({}), 0)).toBeNull();

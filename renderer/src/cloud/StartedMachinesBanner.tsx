@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorNote } from '../ui/ErrorNote';
 import { Icon } from '../ui/Icon';
 import { useCommand } from '../ui/use-command';
-import { formatDuration, formatUsd, liveCost, stopVerb } from './cost';
+import { formatCost, formatDuration, liveCost, stopVerb } from './cost';
 
 /** A session that is using its VM right now (the VM's cost is then no surprise). */
 function inUse(machine: StartedMachineView, sessions: readonly SessionView[]): boolean {
@@ -42,7 +42,7 @@ export function StartedMachinesBanner() {
             <AriaButton slot="trigger" className="more-info-trigger started-trigger">
               <span className="disclosure-chevron" aria-hidden="true" />
               {startedMachines.length} VMs Porthole started are still running
-              {priced ? ` · about ${formatUsd(total)} so far (estimate)` : ''}
+              {priced ? ` · ${formatCost(total)} so far (estimate)` : ''}
               {idle.length > 0 ? ` · ${idle.length} not in use` : ''}
             </AriaButton>
           </Heading>
@@ -76,7 +76,7 @@ function StartedMachineLine({ machine, now, inUse }: { machine: StartedMachineVi
     <div className="started-line">
       <p className="started-text">
         <strong>{machine.name || machine.id}</strong> is still running: started by Porthole {formatDuration(now - machine.runningSince)} ago
-        {cost !== null ? ` · about ${formatUsd(cost)} so far (estimate)` : ''}
+        {cost !== null ? ` · ${formatCost(cost)} so far (estimate)` : ''}
         {usage}
       </p>
       <Button isPending={command.busy} onPress={() => setConfirm(true)} aria-label={`${words.verb} VM ${machine.name || machine.id}`}>

@@ -7,9 +7,8 @@ import type { PriceView } from '../../../main/ipc/contract';
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const usdRate = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 });
 
-/** "$0.79", or "less than $0.01" for the first minutes of a cheap VM (never "$0.00", which reads as free). */
+/** "$0.79", "$1,234.50". */
 export function formatUsd(amount: number): string {
-  if (amount > 0 && amount < 0.005) return 'less than $0.01';
   return usd.format(amount);
 }
 
@@ -23,6 +22,11 @@ export function formatPriceDate(asOf: string): string {
   const date = new Date(`${asOf}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return asOf;
   return date.toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** A running cost in a sentence: "about $0.79", or "less than $0.01" in a VM's first minutes (never "about $0.00"). */
+export function formatCost(amount: number): string {
+  return amount < 0.005 ? 'less than $0.01' : `about ${formatUsd(amount)}`;
 }
 
 /** USD since `since` at `usdPerHour`, as of `now` (the same estimate main makes: linear, no minimum). */

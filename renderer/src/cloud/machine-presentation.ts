@@ -56,7 +56,8 @@ export function presentMachine(machine: CloudMachineView): MachinePresentation {
     case 'deallocating':
       return { ...none, label: 'Deallocating', tone: 'busy', explanation: says };
     case 'stopped':
-      if (machine.billsCompute) {
+      // Only Azure bills a stopped VM's compute (AWS's "stopped" is Azure's "deallocated").
+      if (machine.provider === 'azure' && machine.billsCompute) {
         return {
           label: 'Stopped — still billed',
           tone: 'warning',
@@ -89,14 +90,15 @@ export function machineIdOfLink(link: CloudLinkView): string {
 }
 
 /**
- * A host name to start from: the machine's name (else its id), made fit for one (no spaces
- * or slashes), and free: "gpu-a-2" when a host "gpu-a" exists (names compare without case).
+ * A host name to start from: the machine's name (else its id), and free: "gpu-a (2)" when
+ * a host "gpu-a" exists (names compare without case), as main names a host it adds itself.
  */
 export function suggestedHostName(machine: Pick<CloudMachineView, 'id' | 'name'>, taken: readonly string[] = []): string {
-  const base = (machine.name.trim() || machine.id).replace(/[\s/]+/g, '-').slice(0, 90);
-  const used = new Set(taken.map((name) => name.toLowerCase()));
+  // eslint-disable-next-line no-control-regex
+  const base = (machine.name.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() || machine.id).slice(0, 90).trim();
+  const used = new Set(taken.map((name) => name.toLocaleLowerCase('en-US')));
   for (let n = 1; ; n++) {
-    const name = n === 1 ? base : `${base}-${n}`;
-    if (!used.has(name.toLowerCase())) return name;
+    const name = n === 1 ? base : `${base} (${n})`;
+    if (!used.has(name.toLocaleLowerCase('en-US'))) return name;
   }
 }

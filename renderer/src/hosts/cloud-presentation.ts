@@ -4,7 +4,7 @@
  * count-down, and what became of stopping the VM. Pure, unit-tested; HostCard renders it.
  */
 import type { CloudLinkView, CloudSessionView, ErrorView, HostView, SessionView } from '../../../main/ipc/contract';
-import { formatCountdown, formatDuration, formatHourly, formatUsd, liveCost, providerName, stopVerb } from '../cloud/cost';
+import { formatCost, formatCountdown, formatDuration, formatHourly, liveCost, providerName, stopVerb } from '../cloud/cost';
 
 export interface CloudCardLines {
   /** "g4dn.xlarge · eu-central-1 · est. $0.658/h", once the cloud described the machine. */
@@ -28,7 +28,7 @@ export function describeHostAddress(host: HostView, session: SessionView | undef
   if (link === null) return `${user}${host.host}${port}${via}`;
   const where = link.provider === 'aws' ? `AWS instance ${link.instanceId} (${link.region})` : `Azure VM ${link.resourceGroup}/${link.vmName}`;
   const login = host.user ? `${host.user} on ` : '';
-  const live = session !== undefined && session.state.kind !== 'closed' && session.state.kind !== 'failed' ? session.cloud?.address : null;
+  const live = session === undefined || session.state.kind === 'closed' || session.state.kind === 'failed' ? null : (session.cloud?.address ?? (session.state.kind === 'waiting-for-ssh' ? session.state.address : null));
   const address = live ? ` · at ${live}${port}` : host.host !== '' ? ` · last at ${host.host}${port}` : '';
   return `${login}${where}${address}${via}`;
 }
@@ -61,7 +61,7 @@ export function presentCloud(host: HostView, session: SessionView | undefined, n
 function costLine(cloud: CloudSessionView, now: number): string | null {
   const cost = liveCost(cloud, now);
   const parts = [
-    ...(cost !== null ? [`About ${formatUsd(cost)} so far (estimate)`] : []),
+    ...(cost !== null ? [`${formatCost(cost)} so far (estimate)`] : []),
     ...(cloud.runningSince !== null ? [`running ${formatDuration(now - cloud.runningSince)}`] : []),
     ...(cloud.startedByPorthole ? ['started by Porthole'] : []),
   ];
