@@ -157,6 +157,7 @@ function StopConfirm({ machine, linked, isOpen, onClose, onConfirm }: { machine:
   const connected = linked.filter((h) => sessions.some((s) => s.host === h && s.state.kind !== 'closed' && s.state.kind !== 'failed'));
   const ends = connected.length > 0 ? ` The connection of ${connected.join(', ')} ends.` : '';
   const aws = machine.provider === 'aws';
+  const running = machine.state === 'running' || machine.state === 'pending';
   return (
     <ConfirmDialog
       isOpen={isOpen}
@@ -164,13 +165,14 @@ function StopConfirm({ machine, linked, isOpen, onClose, onConfirm }: { machine:
       body={
         aws ? (
           <p>
-            The instance shuts down: notebooks and anything else running on it end.{ends} Its disk is kept, and AWS stops billing its compute. It gets a new public IP when started
-            again; Porthole finds it.
+            The instance shuts down{running ? ': notebooks and anything else running on it end' : ''}.{ends} Its disk is kept, and AWS stops billing its compute. It gets a new
+            public IP when started again; Porthole finds it.
           </p>
         ) : (
           <p>
-            Azure shuts the VM down and releases its compute, so it stops billing for it (a VM that is only “stopped” keeps costing). Notebooks and anything else running on it
-            end.{ends} Its disks are kept. Its public IP may change; Porthole finds the new one.
+            Azure {running ? 'shuts the VM down and releases' : 'releases'} its compute, so it stops billing for it (a VM that is only “stopped” keeps costing).
+            {running ? ' Notebooks and anything else running on it end.' : ''}
+            {ends} Its disks are kept. Its public IP may change; Porthole finds the new one.
           </p>
         )
       }

@@ -40,9 +40,12 @@ function azureMachines(): CloudMachineView[] {
   ];
 }
 
+/** The saved host linked to gpu-a, logging in with the key of its key pair. */
+const gpuVm = (link: Parameters<typeof awsLink>[0] = {}) => host('gpu-vm', { host: '203.0.113.10', key: { kind: 'vault', name: 'seminar' }, cloud: awsLink(link) });
+
 const withAws = (s: ScenarioService) => {
   s.keys = [key('seminar', { format: 'pem', type: 'ssh-rsa', bits: 2048 })];
-  s.hosts = [host('gpu-vm', { host: '203.0.113.10', cloud: awsLink() })];
+  s.hosts = [gpuVm()];
   s.machines = awsMachines();
 };
 
@@ -265,7 +268,7 @@ export const CLOUD_SHOTS: GalleryShot[] = [
     height: 1200,
     setup: (s) => {
       withAws(s);
-      s.hosts = [host('gpu-vm', { host: '203.0.113.10', key: { kind: 'vault', name: 'seminar' }, cloud: awsLink({ stopVmOnDisconnect: true, idleStopMinutes: 30 }) })];
+      s.hosts = [gpuVm({ stopVmOnDisconnect: true, idleStopMinutes: 30 })];
     },
     act: editCloudHost,
   },
@@ -284,7 +287,7 @@ export const CLOUD_SHOTS: GalleryShot[] = [
     height: 1200,
     setup: (s) => {
       withAws(s);
-      s.hosts = [host('gpu-vm', { host: '203.0.113.10', cloud: awsLink({ idleStopMinutes: 30 }) })];
+      s.hosts = [gpuVm({ idleStopMinutes: 30 })];
     },
     act: async (page) => {
       await editCloudHost(page);
@@ -299,7 +302,6 @@ export const CLOUD_SHOTS: GalleryShot[] = [
     height: 1200,
     setup: (s) => {
       withAws(s);
-      s.hosts = [host('gpu-vm', { host: '203.0.113.10', cloud: awsLink() })];
     },
     act: async (page) => {
       await editCloudHost(page);
