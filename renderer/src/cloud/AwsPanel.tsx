@@ -16,7 +16,7 @@ import { MachineList } from './MachineList';
 type AwsAccounts = CloudAccountsView['aws'];
 
 /** AWS: which credential and region, the access keys kept in Porthole, and that account's instances. */
-export function AwsPanel({ aws, refreshAccounts, refreshing, onShowHosts }: { aws: AwsAccounts; refreshAccounts: () => void; refreshing: boolean; onShowHosts: () => void }) {
+export function AwsPanel({ aws, refreshAccounts, refreshing, onShowHosts }: { aws: AwsAccounts; refreshAccounts: () => Promise<void>; refreshing: boolean; onShowHosts: () => void }) {
   const store = useStore();
   const [picked, setPicked] = useState<AwsAccount | null>(() => lastCloudChoice().aws);
   const [adding, setAdding] = useState(false);
@@ -33,8 +33,9 @@ export function AwsPanel({ aws, refreshAccounts, refreshing, onShowHosts }: { aw
       onClose={() => setAdding(false)}
       onSaved={(saved) => {
         setAdding(false);
-        choose({ provider: 'aws', profile: null, vaultCredential: saved.name, region: account?.region ?? aws.defaultRegion ?? aws.regions[0]?.id ?? 'us-east-1' });
-        refreshAccounts();
+        const region = account?.region ?? aws.defaultRegion ?? aws.regions[0]?.id ?? 'us-east-1';
+        // Chosen once the accounts list it: until then the picker has no such choice.
+        void refreshAccounts().then(() => choose({ provider: 'aws', profile: null, vaultCredential: saved.name, region }));
         store.notify({ level: 'info', title: `Access key “${saved.name}” saved`, body: `${saved.accessKeyId} is kept encrypted in Porthole; its secret is not shown again.` });
       }}
     />
@@ -55,7 +56,7 @@ export function AwsPanel({ aws, refreshAccounts, refreshing, onShowHosts }: { aw
               <Icon name="plus" />
               Add an access key
             </Button>
-            <Button onPress={refreshAccounts} isPending={refreshing}>
+            <Button onPress={() => void refreshAccounts()} isPending={refreshing}>
               <Icon name="refresh" />
               Refresh
             </Button>
@@ -82,7 +83,7 @@ export function AwsPanel({ aws, refreshAccounts, refreshing, onShowHosts }: { aw
         onAdd={() => setAdding(true)}
         onRemoved={() => {
           choose(null);
-          refreshAccounts();
+          void refreshAccounts();
         }}
       />
       <MachineList account={account} where={`in ${regionName ?? account.region} for ${describeAwsCredential(account)}`} onShowHosts={onShowHosts} />

@@ -35,23 +35,23 @@ export function AzurePanel({ cliInstalled, onShowHosts }: { cliInstalled: boolea
     fetchSubscriptions(signIn);
   };
 
-  if (command.busy && subscriptions === null) {
+  if (subscriptions === null) {
+    if (command.error?.code === 'azure.login-required' && !command.busy) return <AzureSignIn cliInstalled={cliInstalled} onSignIn={() => list(true)} onRefresh={() => list(false)} />;
+    if (command.error && !command.busy) {
+      return (
+        <ErrorNote error={command.error}>
+          <div className="inline-actions">
+            <Button onPress={() => list(false)}>Retry</Button>
+            <Button onPress={() => list(true)}>Sign in from Porthole</Button>
+          </div>
+        </ErrorNote>
+      );
+    }
     return (
       <p className="loading" role="status">
         {interactive ? 'Waiting for you to sign in to Azure…' : 'Asking Azure for your subscriptions…'}
       </p>
     );
-  }
-  if (subscriptions === null && command.error?.code === 'azure.login-required') return <AzureSignIn cliInstalled={cliInstalled} onSignIn={() => list(true)} onRefresh={() => list(false)} />;
-  if (subscriptions === null) {
-    return command.error ? (
-      <ErrorNote error={command.error}>
-        <div className="inline-actions">
-          <Button onPress={() => list(false)}>Retry</Button>
-          <Button onPress={() => list(true)}>Sign in from Porthole</Button>
-        </div>
-      </ErrorNote>
-    ) : null;
   }
   if (subscriptions.length === 0) {
     return (

@@ -16,12 +16,14 @@ export function CloudScreen({ onShowHosts }: { onShowHosts: () => void }) {
   const [accounts, setAccounts] = useState<CloudAccountsView | null>(null);
   const [load, run] = useCommand();
   const [provider, setProvider] = useState(() => lastCloudChoice().provider);
-  const refresh = useCallback(() => {
-    void run(() => api.cloud.accounts({})).then((found) => {
-      if (found !== null) setAccounts(found);
-    });
-  }, [api, run]);
-  useEffect(() => refresh(), [refresh]);
+  const refresh = useCallback(
+    () =>
+      run(() => api.cloud.accounts({})).then((found) => {
+        if (found !== null) setAccounts(found);
+      }),
+    [api, run],
+  );
+  useEffect(() => void refresh(), [refresh]);
 
   return (
     <>
@@ -33,7 +35,7 @@ export function CloudScreen({ onShowHosts }: { onShowHosts: () => void }) {
         load.error ? (
           <ErrorNote error={load.error}>
             <div className="inline-actions">
-              <Button onPress={refresh}>Retry</Button>
+              <Button onPress={() => void refresh()}>Retry</Button>
             </div>
           </ErrorNote>
         ) : (

@@ -27,7 +27,6 @@ export function MachineRow({ machine, account, onChanged, onShowHosts }: { machi
   const linked = linkedHosts(machine, hosts ?? []);
   const firstHost = linked[0];
   const label = machine.name || machine.id;
-  const titleId = `machine-${machine.id}`;
   const address = addressLine(machine);
 
   const perform = (kind: MachineActionKind): void => {
@@ -45,9 +44,7 @@ export function MachineRow({ machine, account, onChanged, onShowHosts }: { machi
     <>
       <tr className={command.error ? 'has-error' : undefined}>
         <th scope="row" className="machine-cell">
-          <span id={titleId} className="machine-name">
-            {label}
-          </span>
+          <span className="machine-name">{label}</span>
           {machine.provider === 'azure' ? (
             <span className="muted small machine-sub">Resource group {machine.id.split('/')[0]}</span>
           ) : machine.name ? (
