@@ -7,6 +7,8 @@ import { Sidebar } from './shell/Sidebar';
 import { NoBridge, StatusBar } from './shell/StatusBar';
 import type { SectionId } from './shell/sections';
 import { HostsScreen } from './hosts/HostsScreen';
+import { CloudScreen } from './cloud/CloudScreen';
+import { StartedMachinesBanner } from './cloud/StartedMachinesBanner';
 import { NotebooksScreen } from './notebooks/NotebooksScreen';
 import { KeysScreen } from './keys/KeysScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
@@ -43,8 +45,10 @@ function Shell() {
     <div className="shell">
       <Sidebar section={section} onSelect={setSection} badges={{ notebooks: running }} />
       <div className="content">
+        <StartedMachinesBanner />
         <main className="screen" aria-label={section}>
           {section === 'hosts' ? <HostsScreen /> : null}
+          {section === 'cloud' ? <CloudScreen onShowHosts={() => setSection('hosts')} /> : null}
           {section === 'notebooks' ? <NotebooksScreen onShowHosts={() => setSection('hosts')} /> : null}
           {section === 'keys' ? <KeysScreen /> : null}
           {section === 'settings' ? <SettingsScreen /> : null}

@@ -10,6 +10,9 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { backoffDelay } from '../../main/ssh/backoff';
+import { priceEstimate } from '../../main/cloud/prices';
+import { formatHourly } from '../../renderer/src/cloud/cost';
+import { EXAMPLE_CREDENTIAL, KNOWN_IMAGES, startEc2Endpoint, type Ec2Endpoint } from '../env/ec2-endpoint';
 import { launchChromium } from '../env/chromium';
 import { startKeyring, type TestKeyring } from '../env/keyring';
 import type { TestHost } from '../env/host';
@@ -120,6 +123,21 @@ async function puttyKey(dir: string, passphrase: string): Promise<{ path: string
   await runChecked('puttygen', ['-t', 'ed25519', '-C', 'student@seminar', '-o', path, '--new-passphrase', join(dir, 'pass'), '--ppk-param', 'version=3,kdf=argon2id']);
   const publicLine = (await runChecked('puttygen', [path, '-O', 'public-openssh', '--old-passphrase', join(dir, 'pass')])).trim();
   return { path, publicLine };
+}
+
+/**
+ * This process's AWS setup, as a user with no AWS CLI setup sees it: no profiles, no keys
+ * in the environment, EC2 at the stand-in (as AWS_ENDPOINT_URL_EC2 says), region eu-central-1.
+ * Put back after the test.
+ */
+function useEc2StandIn(ec2: Ec2Endpoint, home: string): void {
+  const saved = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('AWS_')));
+  for (const name of Object.keys(saved)) delete process.env[name];
+  Object.assign(process.env, ec2.env(), { AWS_REGION: ec2.region, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'no-aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials') });
+  defer(async () => {
+    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
 }
 
 describe('the desktop app, end to end', () => {
@@ -503,5 +521,99 @@ describe('the desktop app, end to end', () => {
     expect(await hosts.evaluateAll((cards) => cards.map((card) => card.querySelector('h3')?.textContent))).toEqual(['gpu', 'bastion']);
     expect(d.service.hosts().map((x) => `${x.name}=${x.user ?? ''}@${x.host}:${x.port}`)).toEqual(['gpu=ubuntu@203.0.113.7:22', 'bastion=admin@198.51.100.20:22']);
     await screenshot(page, 'import-result');
+  });
+
+  it('Cloud: an access key into the vault, the EC2 instances with state and price, Add as host, then Launch: Starting VM, Waiting for SSH, a ready notebook', async () => {
+    const h = await testHost();
+    const GPU = 'i-0a11c0ffee0000001';
+    const ec2 = await startEc2Endpoint({
+      region: 'eu-central-1',
+      images: [KNOWN_IMAGES.deepLearning, KNOWN_IMAGES.ubuntu],
+      instances: [
+        // Its first start puts it at the test sshd's address.
+        { id: GPU, name: 'gpu-box', state: 'stopped', instanceType: 'g4dn.xlarge', imageId: KNOWN_IMAGES.deepLearning.imageId, keyName: 'course', publicIps: ['127.0.0.1'] },
+        { id: 'i-0a11c0ffee0000002', name: 'student-01', state: 'running', instanceType: 't3.medium', imageId: KNOWN_IMAGES.ubuntu.imageId, keyName: 'course' },
+      ],
+    });
+    defer(() => ec2.stop());
+    const d = await desktop({ cloud: { aws: { pollIntervalMs: 20 } } });
+    useEc2StandIn(ec2, d.home);
+    // The key of the instance's key pair, imported under the key pair's name.
+    await d.service.handlers['keys:import']({ source: { kind: 'path', path: h.clientKey.privatePath }, name: 'course' });
+    const tab = await browserTab(d);
+    const page = await openApp(d);
+
+    // No AWS setup on this computer: the Cloud screen leads to an access key, kept in the vault.
+    await page.getByRole('navigation').getByRole('button', { name: 'Cloud' }).click();
+    await page.getByRole('button', { name: 'Add an access key' }).click();
+    const form = page.getByRole('dialog', { name: 'Add an AWS access key' });
+    await form.getByRole('textbox', { name: 'Name' }).fill('course');
+    await form.getByRole('textbox', { name: 'Access key ID' }).fill(EXAMPLE_CREDENTIAL.accessKeyId);
+    await form.getByLabel('Secret access key').fill(EXAMPLE_CREDENTIAL.secretAccessKey);
+    await form.getByRole('button', { name: 'Save access key' }).click();
+    await form.waitFor({ state: 'detached' });
+
+    // The instances, with their state in words and the price estimate of their type and region.
+    const gpuRow = page.getByRole('row', { name: /gpu-box/ });
+    await gpuRow.getByText('Stopped', { exact: true }).waitFor({ timeout: 30_000 });
+    await gpuRow.getByText(`est. ${formatHourly(priceEstimate('aws', 'eu-central-1', 'g4dn.xlarge')!)}`).waitFor();
+    const studentRow = page.getByRole('row', { name: /student-01/ });
+    await studentRow.getByText('Running', { exact: true }).waitFor();
+    await studentRow.getByText(`est. ${formatHourly(priceEstimate('aws', 'eu-central-1', 't3.medium')!)}`).waitFor();
+    await page.getByText('2 instances in Europe (Frankfurt) for access key “course”').waitFor();
+    await screenshot(page, 'cloud-instances');
+    expect(d.allEventText()).not.toContain(EXAMPLE_CREDENTIAL.secretAccessKey);
+    expect(ec2.requests.every((r) => r.accessKeyId === EXAMPLE_CREDENTIAL.accessKeyId)).toBe(true);
+
+    // Add as host: the key named like the key pair is picked; the host is linked to the instance.
+    await gpuRow.getByRole('button', { name: 'Add as host: gpu-box' }).click();
+    const adding = page.getByRole('dialog', { name: 'Add “gpu-box” as a host' });
+    await adding.getByText('“course” from your Keys', { exact: false }).waitFor();
+    await adding.getByRole('button', { name: 'Add host' }).click();
+    const added = page.getByRole('dialog', { name: '“gpu-box” is ready' });
+    await added.getByRole('button', { name: 'Launch notebook' }).waitFor();
+    expect(d.service.hosts()).toMatchObject([{ name: 'gpu-box', key: { kind: 'vault', name: 'course' }, cloud: { provider: 'aws', instanceId: GPU, region: 'eu-central-1', vaultCredential: 'course' } }]);
+    await gpuRow.getByText('Host gpu-box').waitFor();
+
+    // This "VM" logs in as the test user on the test sshd's port, not ubuntu on 22: set in the host's editor.
+    await added.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('navigation').getByRole('button', { name: 'Hosts' }).click();
+    const card = page.getByRole('article', { name: 'gpu-box' });
+    await card.getByText(`AWS instance ${GPU} (eu-central-1)`, { exact: false }).waitFor();
+    await card.getByRole('button', { name: 'More actions for gpu-box' }).click();
+    await page.getByRole('menuitem', { name: 'Edit host' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit “gpu-box”' });
+    await editor.getByText(GPU).waitFor();
+    await editor.getByRole('textbox', { name: 'User' }).fill(h.user.name);
+    await editor.getByRole('textbox', { name: 'SSH port' }).fill(String(h.port));
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.waitFor({ state: 'detached' });
+
+    // Launch: the instance is held at pending, then runs while its SSH server is still down.
+    ec2.hold(GPU);
+    await h.sshd.stop();
+    await card.getByRole('button', { name: 'Launch notebook' }).click();
+    await card.getByText('Starting VM', { exact: true }).waitFor({ timeout: 30_000 });
+    await card.getByText('AWS is starting “gpu-box”', { exact: false }).waitFor();
+    await screenshot(page, 'cloud-starting-vm');
+    ec2.hold(GPU, false);
+    ec2.advance(GPU);
+    await card.getByText('Waiting for SSH', { exact: true }).waitFor({ timeout: 30_000 });
+    await card.getByText('waiting for its SSH server at 127.0.0.1', { exact: false }).waitFor();
+    await screenshot(page, 'cloud-waiting-for-ssh');
+    await h.sshd.start();
+
+    // The first visit asks about the host key; then the notebook is ready, with the machine and its cost on the card.
+    const question = page.getByRole('dialog', { name: 'Is this the right server?' });
+    await question.getByText(h.sshd.hostKey.fingerprint).waitFor({ timeout: 60_000 });
+    await question.getByRole('button', { name: 'Trust always' }).click();
+    await readyAddress(card);
+    await card.getByText('g4dn.xlarge · eu-central-1', { exact: false }).waitFor();
+    await card.getByText(/so far \(estimate\) · running .* · started by Porthole/).waitFor();
+    await screenshot(page, 'cloud-ready');
+    expect(ec2.instance(GPU)).toMatchObject({ state: 'running', starts: 1 });
+    const landedAt = await waitFor('the notebook page to open', tab.landedAt, { timeoutMs: 30_000 });
+    await openNewNotebook(tab.page, landedAt.replace(/tree.*$/, ''));
+    expect(await runCell(tab.page, 0, 'print(6*7)')).toContain('42');
   });
 });

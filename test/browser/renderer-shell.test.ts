@@ -36,7 +36,7 @@ describe('renderer shell in Chromium', () => {
     const page = await open('present');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Porthole');
     await page.getByRole('status').filter({ hasText: 'Porthole 9.8.7 · linux' }).waitFor();
-    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Hosts', 'Notebooks', 'Keys', 'Settings', 'Log']);
+    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Hosts', 'Cloud', 'Notebooks', 'Keys', 'Settings', 'Log']);
     await page.getByRole('heading', { level: 2, name: 'From your VM to Jupyter in your browser' }).waitFor();
 
     await page.getByRole('button', { name: 'Keys' }).click();

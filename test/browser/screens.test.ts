@@ -18,6 +18,7 @@ import { attachBridge } from './support/bridge';
 import { sweepKeyboard } from './support/keyboard-sweep';
 import { textareaLayout } from './support/text-lines';
 import { host, key, NOTEBOOK, NOW, ScenarioService, session } from './support/scenario';
+import { CLOUD_SHOTS } from './support/cloud-shots';
 
 const OUT = resolve(__dirname, '../../test-artifacts/screens');
 
@@ -411,6 +412,7 @@ const SHOTS: Shot[] = [
       await page.getByText('gpu-vm is still running').waitFor();
     },
   },
+  ...CLOUD_SHOTS,
 ];
 
 describe('screen gallery (light and dark, axe-checked)', () => {

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionView } from '../../main/ipc/contract';
-import { presentSession } from '../../renderer/src/hosts/session-presentation';
+import { needsClock, presentSession } from '../../renderer/src/hosts/session-presentation';
 
 const NOTEBOOK = { url: 'http://127.0.0.1:8888/lab', localPort: 8888, remotePort: 8890, serverPid: 1, reused: false, flavour: 'lab', version: '4.2.5', rootDir: '/home/u' } as const;
 const at = (state: SessionView['state'], mode: SessionView['mode'] = 'notebook'): SessionView => ({ host: 'vm', mode, state, startedAt: 0, startedServer: true, cloud: null });
 const facts = { hasForwards: false };
 const present = (s: SessionView | undefined, now = 0) => presentSession(s, facts, now);
 const kinds = (actions: readonly { kind: string }[]) => actions.map((a) => a.kind);
+const CLOUD: NonNullable<SessionView['cloud']> = {
+  provider: 'aws',
+  machineId: 'i-0a11c0ffee0000001',
+  machine: { name: 'gpu-a', state: 'pending', instanceType: 'g4dn.xlarge', region: 'eu-central-1' },
+  address: null,
+  startedByPorthole: true,
+  runningSince: 1_000,
+  price: { usdPerHour: 0.658, asOf: '2025-01-15' },
+  costSoFar: 0,
+  idle: null,
+  vmStop: { kind: 'none' },
+};
 
 describe('what a host card shows for each session state', () => {
   it('no session: Not connected, Launch notebook, Edit/Remove in the menu (Connect forwards only when the host has forwards)', () => {
@@ -23,19 +35,39 @@ describe('what a host card shows for each session state', () => {
   });
 
   it.each([
-    [null, 'Asking the cloud about the VM'],
-    ['stopping', 'Waiting for the VM to finish stopping before starting it'],
-    ['deallocated', 'Starting the VM'],
-    ['pending', 'The VM is starting'],
-  ] as const)('starting-vm (cloud says %s): Starting VM, its words, Cancel', (machineState, words) => {
-    const view = present(at({ kind: 'starting-vm', machineState, startedByPorthole: machineState === 'pending' }));
+    [null, false, 'Asking the cloud how the VM is'],
+    ['stopping', false, 'The VM is still stopping; Porthole starts it again once it has'],
+    ['deallocating', false, 'The VM is still deallocating; Porthole starts it again once it has'],
+    ['deallocated', false, 'Asking the cloud to start the VM'],
+    ['pending', true, 'The cloud is starting the VM; this takes a minute or two'],
+    ['pending', false, 'The VM is starting'],
+  ] as const)('starting-vm (cloud says %s): Starting VM, its words, Cancel', (machineState, startedByPorthole, words) => {
+    const view = present(at({ kind: 'starting-vm', machineState, startedByPorthole }));
     expect([view.label, view.tone, view.primary?.label, view.detail]).toEqual(['Starting VM', 'busy', 'Cancel', words]);
   });
 
-  it('waiting-for-ssh: Waiting for the VM at its address, Cancel', () => {
-    const view = present(at({ kind: 'waiting-for-ssh', address: '203.0.113.7', attempt: 3 }));
-    expect([view.label, view.tone, view.primary?.label]).toEqual(['Waiting for the VM', 'busy', 'Cancel']);
-    expect(view.detail).toContain('203.0.113.7');
+  it('starting-vm of a known machine: names the cloud and the VM', () => {
+    const session = { ...at({ kind: 'starting-vm', machineState: 'pending', startedByPorthole: true }), cloud: CLOUD };
+    expect(present(session).detail).toBe('AWS is starting “gpu-a”; this takes a minute or two');
+    expect(present({ ...session, state: { kind: 'starting-vm', machineState: null, startedByPorthole: false } }).detail).toBe('Asking AWS how “gpu-a” is');
+    expect(present({ ...session, cloud: { ...CLOUD, provider: 'azure' }, state: { kind: 'starting-vm', machineState: 'deallocated', startedByPorthole: false } }).detail).toBe('Asking Azure to start “gpu-a”');
+  });
+
+  it('waiting-for-ssh: Waiting for SSH, the address, the try after the first, Cancel', () => {
+    const first = present(at({ kind: 'waiting-for-ssh', address: '203.0.113.7', attempt: 0 }));
+    expect([first.label, first.tone, first.primary?.label]).toEqual(['Waiting for SSH', 'busy', 'Cancel']);
+    expect(first.detail).toContain('waiting for its SSH server at 203.0.113.7 to answer.');
+    expect(present(at({ kind: 'waiting-for-ssh', address: '203.0.113.7', attempt: 2 })).detail).toContain('(try 3)');
+  });
+
+  it('a cloud host counts seven launch steps: the VM, SSH, then the five of any host', () => {
+    const cloud = (state: SessionView['state']) => present({ ...at(state), cloud: CLOUD }).progress;
+    expect(cloud({ kind: 'starting-vm', machineState: 'pending', startedByPorthole: true })).toMatchObject({ step: 1, of: 7 });
+    expect(cloud({ kind: 'waiting-for-ssh', address: '203.0.113.7', attempt: 0 })).toMatchObject({ step: 2, of: 7, text: 'Waiting for SSH at 203.0.113.7' });
+    expect(cloud({ kind: 'connecting', attempt: 1 })).toMatchObject({ step: 3, of: 7 });
+    expect(cloud({ kind: 'starting-jupyter', phase: 'probing', reusing: false })).toMatchObject({ step: 7, of: 7 });
+    // Forwards only: no launch steps to count.
+    expect(present({ ...at({ kind: 'starting-vm', machineState: null, startedByPorthole: false }, 'forwards'), cloud: CLOUD }).progress).toBeNull();
   });
 
   it('awaiting-user: Waiting for you, Cancel', () => {
@@ -62,6 +94,13 @@ describe('what a host card shows for each session state', () => {
     expect([view.label, view.tone, view.primary?.label, view.secondary?.label]).toEqual(['Ready on 127.0.0.1:8888', 'success', 'Open', 'Disconnect']);
     expect(kinds(view.menu)).toContain('stop-server');
     expect(present(at({ kind: 'ready', notebook: NOTEBOOK, forwards: [], reconnected: true })).detail).toContain('Reconnected');
+  });
+
+  it("ready on the VM's own JupyterHub: says so, with the certificate note when the hub has one", () => {
+    const hub = { ...NOTEBOOK, serverPid: 0, hub: { scheme: 'https', certificateNote: 'Your browser warns about the certificate: the Data Science VM made its own.' } } as const;
+    const view = present(at({ kind: 'ready', notebook: hub, forwards: [], reconnected: false }));
+    expect(view.detail).toBe('The VM’s own JupyterHub: log in with your hub account. Your browser warns about the certificate: the Data Science VM made its own.');
+    expect(present(at({ kind: 'ready', notebook: { ...hub, hub: { scheme: 'http', certificateNote: null } }, forwards: [], reconnected: false })).detail).toBe('The VM’s own JupyterHub: log in with your hub account.');
   });
 
   it('ready with forwards only: Connected, the ports, Disconnect', () => {
@@ -98,5 +137,14 @@ describe('what a host card shows for each session state', () => {
     const closed = present(at({ kind: 'closed', leftRunning: { server: 'vm', pid: 9, remotePort: 8890, rootDir: '/home/u', reason: 'kept' } }));
     expect([closed.label, closed.primary?.label]).toEqual(['Not connected', 'Launch notebook']);
     expect(closed.detail).toContain('still running');
+  });
+
+  it('the card ticks for a reconnect count-down, an idle count-down and a running cost; not otherwise', () => {
+    const ready = { kind: 'ready', notebook: NOTEBOOK, forwards: [], reconnected: false } as const;
+    expect(needsClock(undefined)).toBe(false);
+    expect(needsClock(at(ready))).toBe(false);
+    expect(needsClock({ ...at(ready), cloud: CLOUD })).toBe(true);
+    expect(needsClock({ ...at(ready), cloud: { ...CLOUD, price: null, idle: { afterMinutes: 30, idleSince: 0, stopAt: 60_000 } } })).toBe(true);
+    expect(needsClock({ ...at(ready), cloud: { ...CLOUD, price: null, idle: { afterMinutes: 30, idleSince: 0, stopAt: null } } })).toBe(false);
   });
 });

@@ -30,7 +30,10 @@ export function ConnectionFields({ draft, set, errors, keys, onImportKey, focusK
       <legend className="section-title">Connection</legend>
       <div className="form-grid">
         <TextInput label="Name" value={draft.name} onChange={(name) => set({ name })} error={errors['name']} placeholder="e.g. gpu-vm" description="Any name you will recognise." isRequired autoFocus={!focusKey} />
-        <TextInput label="Address" value={draft.host} onChange={(host) => set({ host })} error={errors['host']} placeholder="e.g. 203.0.113.7" description="The VM’s public IP address or DNS name, from your cloud console." isRequired />
+        {/* A cloud host's address comes from the cloud (see Cloud VM below). */}
+        {draft.cloud === null ? (
+          <TextInput label="Address" value={draft.host} onChange={(host) => set({ host })} error={errors['host']} placeholder="e.g. 203.0.113.7" description="The VM’s public IP address or DNS name, from your cloud console." isRequired />
+        ) : null}
         <TextInput label="User" value={draft.user} onChange={(user) => set({ user })} error={errors['user']} placeholder="e.g. ubuntu" description="ubuntu on AWS Ubuntu images, ec2-user on Amazon Linux, azureuser on Azure." />
         <TextInput label="SSH port" value={draft.port} onChange={(port) => set({ port })} error={errors['port']} placeholder="22" inputMode="numeric" description="Leave empty for 22." />
       </div>

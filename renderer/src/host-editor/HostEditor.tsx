@@ -13,6 +13,7 @@ import { validateDraft, type DraftErrors } from './validate';
 import { ConnectionFields } from './ConnectionFields';
 import { JupyterFields } from './JupyterFields';
 import { AdvancedFields } from './AdvancedFields';
+import { CloudLinkFields } from './CloudLinkFields';
 
 const BRIDGE_LOST: Result<never> = { ok: false, error: { code: 'ipc.no-answer', message: 'Porthole did not answer.', hint: 'Try again.', retryable: true } };
 
@@ -102,6 +103,7 @@ export function HostEditor({ host, keyName, resume, onClose }: { host: HostView 
       >
         <div className="dialog-body dialog-scroll">
           <ConnectionFields draft={draft} set={set} errors={shown} keys={keys ?? []} onImportKey={importKey} focusKey={resume !== null} />
+          <CloudLinkFields draft={draft} set={set} errors={shown} original={host?.cloud ?? null} />
           <JupyterFields draft={draft} set={set} errors={shown} />
           <AdvancedFields draft={draft} set={set} errors={shown} />
           {error && !invalid ? <ErrorNote error={error} /> : null}

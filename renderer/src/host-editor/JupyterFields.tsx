@@ -1,9 +1,9 @@
 import { Label, Radio, RadioGroup, Switch } from 'react-aria-components';
-import type { HostProbeView } from '../../../main/ipc/contract';
+import type { HostProbeView, JupyterHubView } from '../../../main/ipc/contract';
 import { useState } from 'react';
 import { useApi } from '../store/context';
 import { Button } from '../ui/Button';
-import { ErrorNote } from '../ui/ErrorNote';
+import { ErrorNote, InfoNote } from '../ui/ErrorNote';
 import { SelectField } from '../ui/SelectField';
 import { TextInput } from '../ui/TextInput';
 import { useCommand } from '../ui/use-command';
@@ -22,10 +22,11 @@ export function JupyterFields({ draft, set, errors }: EditorSectionProps) {
   const [probe, setProbe] = useState<HostProbeView | null>(null);
   const [detect, run] = useCommand();
   const envs = [...new Set([...(probe?.condaEnvs ?? []), ...(draft.condaEnv !== '' ? [draft.condaEnv] : [])])];
-  const canDetect = draft.host.trim() !== '';
+  const canDetect = draft.host.trim() !== '' || draft.cloud !== null;
   return (
     <fieldset className="form-section">
       <legend className="section-title">Jupyter</legend>
+      {draft.hub !== null ? <HubNote hub={draft.hub} onStartJupyter={() => set({ hub: null })} /> : null}
       <div className="form-grid">
         <SelectField label="Interface" value={draft.flavour} options={FLAVOURS.filter((f) => f.id === 'auto' || !probe || probe.flavours.includes(f.id))} onChange={(flavour) => set({ flavour: flavour as typeof draft.flavour })} error={errors['jupyter.flavour']} />
         <div className="field-row">
@@ -74,5 +75,20 @@ export function JupyterFields({ draft, set, errors }: EditorSectionProps) {
         Stop Jupyter on the VM when I disconnect
       </Switch>
     </fieldset>
+  );
+}
+
+/** A host that opens the VM's own JupyterHub (the Data Science VM's, The Littlest JupyterHub): the fields below then wait unused. */
+function HubNote({ hub, onStartJupyter }: { hub: JupyterHubView; onStartJupyter: () => void }) {
+  return (
+    <InfoNote>
+      <p className="note-message">
+        Porthole opens the JupyterHub already on this VM ({hub.scheme}, port {hub.port}).
+      </p>
+      <p className="note-hint">The hub asks for its own login. The settings below apply only if you start Jupyter instead.</p>
+      <div className="inline-actions">
+        <Button onPress={onStartJupyter}>Start Jupyter instead</Button>
+      </div>
+    </InfoNote>
   );
 }

@@ -2,7 +2,7 @@
  * The host editor's form: every field as the user typed it (text, so half-typed numbers
  * survive), and the conversions from a saved host and to what `hosts:save` takes.
  */
-import type { CommandArgs, ForwardView, HostView, KeyRefView } from '../../../main/ipc/contract';
+import type { CloudLinkView, CommandArgs, ForwardView, HostView, JupyterHubView, KeyRefView } from '../../../main/ipc/contract';
 
 /** What `hosts:save` takes as `host` (the contract's own input type). */
 export type HostInput = CommandArgs<'hosts:save'>['host'];
@@ -33,8 +33,21 @@ export interface HostDraft {
   readonly notebookPassword: string;
   readonly passwordSaved: boolean;
   readonly stopOnDisconnect: boolean;
+  /** The JupyterHub already on the VM that Porthole opens instead of starting Jupyter; null: none. */
+  readonly hub: JupyterHubView | null;
   readonly forwards: readonly ForwardDraft[];
+  /** The cloud machine this host is (read-only here), or null: a plain host, or one the user unlinked. */
+  readonly cloud: CloudLinkView | null;
+  /** The saved host had a link: a null `cloud` then means "unlink" when saved. */
+  readonly hadCloud: boolean;
+  /** Cost safety of a cloud host. */
+  readonly stopVmOnDisconnect: boolean;
+  readonly idleStop: boolean;
+  readonly idleMinutes: string;
 }
+
+/** What the idle-minutes field starts at when idle stop is turned on. */
+export const DEFAULT_IDLE_MINUTES = '60';
 
 export function emptyDraft(defaultKey: string | null): HostDraft {
   return {
@@ -52,11 +65,18 @@ export function emptyDraft(defaultKey: string | null): HostDraft {
     notebookPassword: '',
     passwordSaved: false,
     stopOnDisconnect: false,
+    hub: null,
     forwards: [],
+    cloud: null,
+    hadCloud: false,
+    stopVmOnDisconnect: false,
+    idleStop: false,
+    idleMinutes: DEFAULT_IDLE_MINUTES,
   };
 }
 
 export function draftFromHost(host: HostView): HostDraft {
+  const idleMinutes = host.cloud?.idleStopMinutes ?? null;
   return {
     name: host.name,
     host: host.host,
@@ -72,7 +92,13 @@ export function draftFromHost(host: HostView): HostDraft {
     notebookPassword: '',
     passwordSaved: host.jupyter.passwordSaved,
     stopOnDisconnect: host.jupyter.stopOnDisconnect,
+    hub: host.jupyter.hub,
     forwards: host.forwards.map(forwardDraft),
+    cloud: host.cloud,
+    hadCloud: host.cloud !== null,
+    stopVmOnDisconnect: host.cloud?.stopVmOnDisconnect ?? false,
+    idleStop: idleMinutes !== null,
+    idleMinutes: idleMinutes !== null ? String(idleMinutes) : DEFAULT_IDLE_MINUTES,
   };
 }
 
@@ -112,7 +138,33 @@ export function hostInputFromDraft(draft: HostDraft): HostInput {
       auth: draft.auth,
       ...(localPort !== undefined ? { localPort } : {}),
       stopOnDisconnect: draft.stopOnDisconnect,
+      hub: draft.hub,
     },
+    // Left out for a plain host; null unlinks a host that had a link.
+    ...(draft.cloud !== null ? { cloud: cloudLinkInput(draft.cloud, draft) } : draft.hadCloud ? { cloud: null } : {}),
+  };
+}
+
+/** The link as saved, with the editor's cost-safety fields (the link itself is not edited here). */
+function cloudLinkInput(link: CloudLinkView, draft: HostDraft): NonNullable<HostInput['cloud']> {
+  const safety = { stopVmOnDisconnect: draft.stopVmOnDisconnect, idleStopMinutes: draft.idleStop ? Number(draft.idleMinutes) : null };
+  if (link.provider === 'aws') {
+    return {
+      provider: 'aws',
+      instanceId: link.instanceId,
+      region: link.region,
+      ...(link.profile !== null ? { profile: link.profile } : {}),
+      ...(link.vaultCredential !== null ? { vaultCredential: link.vaultCredential } : {}),
+      ...safety,
+    };
+  }
+  return {
+    provider: 'azure',
+    subscriptionId: link.subscriptionId,
+    resourceGroup: link.resourceGroup,
+    vmName: link.vmName,
+    ...(link.tenantId !== null ? { tenantId: link.tenantId } : {}),
+    ...safety,
   };
 }
 
@@ -133,5 +185,5 @@ function toForward(f: ForwardDraft): NonNullable<HostInput['forwards']>[number] 
 
 /** Main's paths for the same fields, folded onto the editor's names. */
 export function editorFieldOf(path: string): string {
-  return path.replace(/^(forwards\[\d+\])\.(remoteHost|localHost)$/, '$1.targetHost').replace(/^(forwards\[\d+\])\.(remotePort|localPort)$/, '$1.targetPort').replace(/^jupyter\.env(\..*)?$/, 'jupyter.env').replace(/^key(\..*)?$/, 'key');
+  return path.replace(/^(forwards\[\d+\])\.(remoteHost|localHost)$/, '$1.targetHost').replace(/^(forwards\[\d+\])\.(remotePort|localPort)$/, '$1.targetPort').replace(/^jupyter\.env(\..*)?$/, 'jupyter.env').replace(/^key(\..*)?$/, 'key').replace(/^cloud\.idleStopMinutes$/, 'idleMinutes');
 }

@@ -28,8 +28,13 @@ export function validateDraft(draft: HostDraft, takenNames: readonly string[]): 
   const name = draft.name.trim();
   if (name === '') errors['name'] = 'Give this host a name you will recognise, like “gpu-vm”.';
   else if (takenNames.includes(name)) errors['name'] = `You already have a host named “${name}”.`;
-  const host = hostAddressProblem(draft.host);
+  // A cloud host's address comes from the cloud at every connect: there is none to check.
+  const host = draft.cloud === null ? hostAddressProblem(draft.host) : undefined;
   if (host !== undefined) errors['host'] = host;
+  if (draft.cloud !== null && draft.idleStop) {
+    const minutes = Number(draft.idleMinutes);
+    if (draft.idleMinutes.trim() === '' || !Number.isInteger(minutes) || minutes < 5 || minutes > 1440) errors['idleMinutes'] = 'A whole number of minutes from 5 to 1440 (24 hours).';
+  }
   if (/\s/.test(draft.user.trim())) errors['user'] = 'A user name has no spaces.';
   const port = portProblem(draft.port, 'The SSH port');
   if (port !== undefined) errors['port'] = port;

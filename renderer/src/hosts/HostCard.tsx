@@ -12,12 +12,15 @@ import { useCommand } from '../ui/use-command';
 import { needsClock, presentSession, type Action, type ActionKind } from './session-presentation';
 import { useHostKeyWarning } from './HostKeyChangedLayer';
 import { StopServerConfirm } from '../notebooks/StopServerConfirm';
+import { describeHostAddress, presentCloud } from './cloud-presentation';
+import { CloudCardLines } from './CloudCardLines';
 
 /** One saved host: its live state from the last snapshot and the one obvious next step. */
 export function HostCard({ host, session }: { host: HostView; session: SessionView | undefined }) {
   const api = useApi();
   const now = useNow(needsClock(session));
   const view = presentSession(session, { hasForwards: host.forwards.length > 0 }, now);
+  const cloud = presentCloud(host, session, now);
   const [command, run] = useCommand();
   const [confirm, setConfirm] = useState<Confirmation | null>(null);
   const perform = usePerform(host, setConfirm, run);
@@ -35,8 +38,9 @@ export function HostCard({ host, session }: { host: HostView; session: SessionVi
             {view.label}
           </span>
         </div>
-        <p className="host-address">{describeAddress(host)}</p>
+        <p className="host-address">{describeHostAddress(host, session)}</p>
         {view.detail ? <p className="host-detail">{view.detail}</p> : null}
+        {cloud ? <CloudCardLines lines={cloud} /> : null}
         {view.progress ? (
           <ProgressBar className="progress" value={view.progress.step} minValue={0} maxValue={view.progress.of} aria-label={`${host.name}: ${view.progress.text}`} valueLabel={`Step ${view.progress.step} of ${view.progress.of}`}>
             <span className="progress-label">
@@ -151,11 +155,4 @@ function usePerform(host: HostView, setConfirm: (confirmation: Confirmation) => 
         return;
     }
   };
-}
-
-function describeAddress(host: HostView): string {
-  const user = host.user ? `${host.user}@` : '';
-  const port = host.port === 22 ? '' : `:${host.port}`;
-  const via = host.jumpHosts.length > 0 ? ` via ${host.jumpHosts.map((j) => j.host).join(', ')}` : '';
-  return `${user}${host.host}${port}${via}`;
 }

@@ -3,7 +3,7 @@
  * what goes in the "More" menu. Pure (no React, no DOM) so every state is unit-tested;
  * the card only renders what this returns.
  */
-import type { ErrorView, MachineStateView, SessionPhaseView, SessionStateView, SessionView } from '../../../main/ipc/contract';
+import type { ErrorView, MachineStateView, NotebookView, SessionPhaseView, SessionStateView, SessionView } from '../../../main/ipc/contract';
 
 export type Tone = 'neutral' | 'busy' | 'waiting' | 'success' | 'warning' | 'danger';
 
@@ -59,26 +59,46 @@ const A = {
   remove: { kind: 'remove', label: 'Remove host' },
 } as const satisfies Record<string, Action>;
 
-/** The five steps of a launch, as the progress bar counts them. */
+/** The five steps of a launch, as the progress bar counts them; a cloud host's launch has two more first (VM, SSH). */
 const STEPS_OF_LAUNCH = 5;
+const CLOUD_STEPS = 2;
+
+type CloudFacts = SessionView['cloud'];
 
 /** What a cloud VM is doing on its way up, in words (the cloud's state as last seen). */
-function vmStartText(machineState: MachineStateView | null): string {
+function vmStartText(machineState: MachineStateView | null, startedByPorthole: boolean, cloud: CloudFacts): string {
+  const provider = cloud === null ? 'the cloud' : cloud.provider === 'aws' ? 'AWS' : 'Azure';
+  const vm = cloud?.machine?.name ? `“${cloud.machine.name}”` : 'the VM';
+  return sentence(vmStartWords(machineState, startedByPorthole, provider, vm));
+}
+
+function vmStartWords(machineState: MachineStateView | null, startedByPorthole: boolean, provider: string, vm: string): string {
   switch (machineState) {
     case null:
-      return 'Asking the cloud about the VM';
+      return `asking ${provider} how ${vm} is`;
     case 'stopping':
     case 'deallocating':
-      return 'Waiting for the VM to finish stopping before starting it';
+      return `${vm} is still ${machineState}; Porthole starts it again once it has`;
     case 'stopped':
     case 'deallocated':
-      return 'Starting the VM';
+      return `asking ${provider} to start ${vm}`;
     case 'pending':
-      return 'The VM is starting';
-    default:
-      return `The VM is ${machineState}`;
+      return startedByPorthole ? `${provider} is starting ${vm}; this takes a minute or two` : `${vm} is starting`;
+    case 'running':
+      return `${vm} is running`;
+    case 'terminating':
+    case 'terminated':
+      return `${vm} was deleted (terminated) in ${provider}`;
+    case 'unknown':
+      return `${provider} reports an unknown state for ${vm}`;
   }
 }
+
+/** First letter up ("the VM is…" -> "The VM is…"); a quoted name stays as it is. */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 const PHASES: Record<SessionPhaseView, { step: number; text: (reusing: boolean) => string }> = {
   locating: { step: 2, text: () => 'Looking for Jupyter on the VM' },
   starting: { step: 3, text: (reusing) => (reusing ? 'Reusing the Jupyter server already running' : 'Starting Jupyter on the VM') },
@@ -97,11 +117,28 @@ export function presentSession(session: SessionView | undefined, facts: HostFact
     return { ...base, label: 'Not connected', tone: 'neutral', primary: A.launch, menu: idleMenu(facts) };
   }
   const state: SessionStateView = session.state;
+  // A cloud host's launch counts the VM's two steps first; a plain host's starts at connecting.
+  const offset = session.cloud !== null ? CLOUD_STEPS : 0;
+  const of = STEPS_OF_LAUNCH + offset;
+  // Only a notebook launch has steps to count; connecting forwards alone is one step.
+  const launchStep = (step: number, text: string): Progress | null => (session.mode === 'notebook' ? { step, of, text } : null);
   switch (state.kind) {
-    case 'starting-vm':
-      return { ...base, label: 'Starting VM', detail: vmStartText(state.machineState), tone: 'busy', primary: A.cancel, menu: [A.edit] };
-    case 'waiting-for-ssh':
-      return { ...base, label: 'Waiting for the VM', detail: `The VM runs; waiting for its SSH server at ${state.address}`, tone: 'busy', primary: A.cancel, menu: [A.edit] };
+    case 'starting-vm': {
+      const detail = vmStartText(state.machineState, state.startedByPorthole, session.cloud);
+      return { ...base, label: 'Starting VM', detail, tone: 'busy', primary: A.cancel, menu: [A.edit], progress: launchStep(1, 'Starting the VM') };
+    }
+    case 'waiting-for-ssh': {
+      const tries = state.attempt > 0 ? ` (try ${state.attempt + 1})` : '';
+      return {
+        ...base,
+        label: 'Waiting for SSH',
+        detail: `The VM is running; waiting for its SSH server at ${state.address} to answer${tries}. A VM that just started needs a minute.`,
+        tone: 'busy',
+        primary: A.cancel,
+        menu: [A.edit],
+        progress: launchStep(2, `Waiting for SSH at ${state.address}`),
+      };
+    }
     case 'connecting':
       return {
         ...base,
@@ -110,7 +147,7 @@ export function presentSession(session: SessionView | undefined, facts: HostFact
         tone: 'busy',
         primary: A.cancel,
         menu: [A.edit],
-        progress: session.mode === 'notebook' ? { step: 1, of: STEPS_OF_LAUNCH, text: 'Connecting' } : null,
+        progress: launchStep(1 + offset, 'Connecting'),
       };
     case 'awaiting-user':
       return {
@@ -131,7 +168,7 @@ export function presentSession(session: SessionView | undefined, facts: HostFact
         tone: 'busy',
         primary: A.cancel,
         menu: [A.edit],
-        progress: { step: phase.step, of: STEPS_OF_LAUNCH, text },
+        progress: { step: phase.step + offset, of, text },
       };
     }
     case 'ready': {
@@ -150,7 +187,7 @@ export function presentSession(session: SessionView | undefined, facts: HostFact
       return {
         ...base,
         label: `Ready on ${address}`,
-        detail: state.reconnected ? 'Reconnected after the network dropped; your open tabs keep working.' : `Jupyter ${describeFlavour(state.notebook.flavour)} in ${state.notebook.rootDir}`,
+        detail: state.reconnected ? 'Reconnected after the network dropped; your open tabs keep working.' : describeNotebook(state.notebook),
         tone: 'success',
         primary: A.open,
         secondary: A.disconnect,
@@ -208,11 +245,23 @@ export function presentSession(session: SessionView | undefined, facts: HostFact
   }
 }
 
+/** What runs behind the forward: a Jupyter server in a folder, or the VM's own JupyterHub (with why the browser may warn). */
+function describeNotebook(notebook: NotebookView): string {
+  if (notebook.hub) {
+    const hub = 'The VM’s own JupyterHub: log in with your hub account.';
+    return notebook.hub.certificateNote ? `${hub} ${notebook.hub.certificateNote}` : hub;
+  }
+  return `Jupyter ${describeFlavour(notebook.flavour)} in ${notebook.rootDir}`;
+}
+
 function describeFlavour(flavour: 'lab' | 'notebook' | 'server'): string {
   return flavour === 'lab' ? 'Lab' : flavour === 'notebook' ? 'Notebook' : 'Server';
 }
 
-/** Whether the card should tick every second (a count-down is showing). */
+/** Whether the card should tick every second: a count-down, or a running VM's cost so far. */
 export function needsClock(session: SessionView | undefined): boolean {
-  return session?.state.kind === 'reconnecting';
+  if (session === undefined) return false;
+  if (session.state.kind === 'reconnecting') return true;
+  const cloud = session.cloud;
+  return cloud !== null && ((cloud.idle !== null && cloud.idle.stopAt !== null) || (cloud.runningSince !== null && cloud.price !== null));
 }

@@ -40,7 +40,7 @@ function PromptSubtitle({ prompt, waiting }: { prompt: PromptView; waiting: numb
   const left = seconds >= 60 ? `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s` : `${seconds} s`;
   return (
     <>
-      For <strong>{prompt.host}</strong> · <span className={seconds < 30 ? 'time-left urgent' : 'time-left'}>{left} left to answer</span>
+      {prompt.detail.kind === 'cloud-sign-in' ? 'Azure sign-in' : <>For <strong>{prompt.host}</strong></>} · <span className={seconds < 30 ? 'time-left urgent' : 'time-left'}>{left} left to answer</span>
       {waiting > 0 ? ` · ${waiting} more question${waiting === 1 ? '' : 's'} after this` : ''}
     </>
   );
@@ -70,17 +70,31 @@ function PromptBody(props: BodyProps) {
 
 /** Nothing to type: Porthole waits for the sign-in in the browser (or with the code) to finish. */
 function CloudSignInBody({ detail, onCancel, error }: BodyProps & { detail: Detail<'cloud-sign-in'> }) {
+  const withCode = detail.method === 'device-code' && detail.code !== null;
   return (
     <>
       <div className="dialog-body">
-        <p>{detail.message}</p>
-        {detail.method === 'device-code' && detail.code !== null ? (
-          <div className="fingerprint-box">
-            <span className="muted small">Your code{detail.url !== null ? <> for <span className="mono">{detail.url}</span></> : null}</span>
-            <span className="mono fingerprint-large">{detail.code}</span>
-          </div>
-        ) : null}
-        <p className="muted small">This closes by itself once you have signed in.</p>
+        {withCode ? (
+          <>
+            <p>Porthole is not signed in to Azure. Sign in with a code, on this computer or on your phone:</p>
+            <ol className="steps-text">
+              <li>
+                Open <span className="mono">{detail.url ?? 'https://microsoft.com/devicelogin'}</span> in a browser.
+              </li>
+              <li>Enter this code:</li>
+            </ol>
+            <div className="fingerprint-box device-code-box">
+              <span className="muted small">Your sign-in code</span>
+              <span className="mono device-code">{detail.code}</span>
+            </div>
+            <ol className="steps-text" start={3}>
+              <li>Sign in with the Microsoft account you use for Azure.</li>
+            </ol>
+          </>
+        ) : (
+          <p>{detail.message}</p>
+        )}
+        <p className="muted small">This closes by itself once you have signed in. Your password goes to Microsoft only, never to Porthole.</p>
         {error}
       </div>
       <DialogFooter>

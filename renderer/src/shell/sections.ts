@@ -1,5 +1,6 @@
 export const SECTIONS = [
   { id: 'hosts', label: 'Hosts', icon: 'server' },
+  { id: 'cloud', label: 'Cloud', icon: 'cloud' },
   { id: 'notebooks', label: 'Notebooks', icon: 'book' },
   { id: 'keys', label: 'Keys', icon: 'key' },
   { id: 'settings', label: 'Settings', icon: 'gear' },

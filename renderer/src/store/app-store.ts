@@ -3,7 +3,7 @@
  * main pushes an event. Screens read it through `useSyncExternalStore`, so nothing here
  * derives or caches engine state of its own.
  */
-import type { AppInfo, HostView, KeyView, LogLineView, NoticeView, PortholeApi, PromptView, SessionView, SettingsView } from '../../../main/ipc/contract';
+import type { AppInfo, HostView, KeyView, LogLineView, NoticeView, PortholeApi, PromptView, SessionView, SettingsView, StartedMachineView } from '../../../main/ipc/contract';
 
 export interface AppSnapshot {
   /** Null until the first answer arrives, so screens can tell "loading" from "empty". */
@@ -15,6 +15,8 @@ export interface AppSnapshot {
   readonly settings: SettingsView | null;
   readonly logs: readonly LogLineView[];
   readonly notices: readonly NoticeView[];
+  /** Cloud VMs Porthole started that still run (the cost warning). */
+  readonly startedMachines: readonly StartedMachineView[];
   /** A list main failed to give, said once in the footer. */
   readonly loadError: string | null;
 }
@@ -28,6 +30,7 @@ const EMPTY: AppSnapshot = {
   settings: null,
   logs: [],
   notices: [],
+  startedMachines: [],
   loadError: null,
 };
 
@@ -67,6 +70,7 @@ export function createAppStore(api: PortholeApi): AppStore {
     void api.prompts.list({}).then((r) => (r.ok ? update({ prompts: r.value }) : failed('questions', r.error.message)));
     void api.settings.get({}).then((r) => (r.ok ? update({ settings: r.value }) : failed('settings', r.error.message)));
     void api.logs.recent({ limit: 500 }).then((r) => (r.ok ? update({ logs: r.value }) : failed('the log', r.error.message)));
+    void api.cloud.startedMachines({}).then((r) => (r.ok ? update({ startedMachines: r.value }) : failed('the running cloud VMs', r.error.message)));
   };
 
   return {
@@ -94,6 +98,7 @@ export function createAppStore(api: PortholeApi): AppStore {
         api.on('settings:changed', ({ settings }) => update({ settings })),
         api.on('logs:appended', ({ lines }) => update({ logs: [...snapshot.logs, ...lines].slice(-LOG_LIMIT) })),
         api.on('app:notice', ({ notice }) => update({ notices: [...snapshot.notices.filter((n) => n.id !== notice.id), notice].slice(-NOTICE_LIMIT) })),
+        api.on('cloud:started-changed', ({ machines }) => update({ startedMachines: machines })),
         api.on('app:resumed', () => fetchAll()),
       ];
       fetchAll();

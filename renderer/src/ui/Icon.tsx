@@ -17,6 +17,9 @@ const PATHS = {
   lock: 'M6 11h12v9H6zM8 11V8a4 4 0 0 1 8 0v3',
   shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z',
   import: 'M4 4h10l6 6v10H4zM14 4v6h6M9 14h6M12 11v6',
+  cloud: 'M7 19h10a4 4 0 0 0 .6-7.95A6 6 0 0 0 6.1 9.6 4.7 4.7 0 0 0 7 19z',
+  clock: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 7v5l3 2',
+  refresh: 'M20 11a8 8 0 0 0-14.9-3M4 4v4h4M4 13a8 8 0 0 0 14.9 3M20 20v-4h-4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

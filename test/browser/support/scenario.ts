@@ -5,6 +5,9 @@
 import type {
   AzureSubscriptionView,
   CloudAccountsView,
+  CloudAccountView,
+  CloudLinkView,
+  CloudSessionView,
   CloudMachineView,
   EventName,
   EventPayload,
@@ -91,6 +94,44 @@ export function machine(name: string, patch: Partial<CloudMachineView> = {}): Cl
   };
 }
 
+/** An AWS link for a cloud host (instance gpu-a of the default profile), cost safety off unless patched. */
+export function awsLink(patch: Partial<Extract<CloudLinkView, { provider: 'aws' }>> = {}): CloudLinkView {
+  return { provider: 'aws', instanceId: 'i-0a11c0ffee0000001', region: 'eu-central-1', profile: 'default', vaultCredential: null, stopVmOnDisconnect: false, idleStopMinutes: null, ...patch };
+}
+
+/** The cloud side of a cloud host's session: gpu-a running since `runningSince` at its list price. */
+export function cloudSessionView(patch: Partial<CloudSessionView> = {}): CloudSessionView {
+  return {
+    provider: 'aws',
+    machineId: 'i-0a11c0ffee0000001',
+    machine: { name: 'gpu-a', state: 'running', instanceType: 'g4dn.xlarge', region: 'eu-central-1' },
+    address: '203.0.113.10',
+    startedByPorthole: true,
+    runningSince: NOW,
+    price: { usdPerHour: 0.658, asOf: '2025-01-15' },
+    costSoFar: 0,
+    idle: null,
+    vmStop: { kind: 'none' },
+    ...patch,
+  };
+}
+
+/** The link a saved host gets for a machine of `account` (what cloud:add-as-host saves). */
+function linkFor(account: CloudAccountView, machineId: string): CloudLinkView {
+  const safety = { stopVmOnDisconnect: false, idleStopMinutes: null };
+  if (account.provider === 'aws') return { provider: 'aws', instanceId: machineId, region: account.region, profile: account.profile, vaultCredential: account.vaultCredential, ...safety };
+  const [resourceGroup = '', vmName = ''] = machineId.split('/');
+  return { provider: 'azure', subscriptionId: account.subscriptionId, resourceGroup, vmName, tenantId: account.tenantId, ...safety };
+}
+
+/** The editor's link input as the saved host's link view. */
+function linkOfInput(input: NonNullable<NonNullable<Parameters<CommandHandlers['hosts:save']>[0]['host']['cloud']>>): CloudLinkView {
+  const safety = { stopVmOnDisconnect: input.stopVmOnDisconnect ?? false, idleStopMinutes: input.idleStopMinutes ?? null };
+  return input.provider === 'aws'
+    ? { provider: 'aws', instanceId: input.instanceId, region: input.region, profile: input.profile ?? null, vaultCredential: input.vaultCredential ?? null, ...safety }
+    : { provider: 'azure', subscriptionId: input.subscriptionId, resourceGroup: input.resourceGroup, vmName: input.vmName, tenantId: input.tenantId ?? null, ...safety };
+}
+
 export const NOTEBOOK = { url: 'http://127.0.0.1:8888/lab', localPort: 8888, remotePort: 8888, serverPid: 4242, reused: false, flavour: 'lab', version: '4.2.5', rootDir: '/home/ubuntu/learnml' } as const;
 
 export class ScenarioService implements BridgedService {
@@ -108,7 +149,7 @@ export class ScenarioService implements BridgedService {
   importPreview: ImportPreviewView = { source: 'ssh-config', path: '/home/student/.ssh/config', candidates: [], skipped: [], warnings: [] };
   cloudAccounts: CloudAccountsView = {
     aws: {
-      profiles: [{ name: 'default', kind: 'static', region: 'eu-central-1' }],
+      profiles: [{ name: 'default', kind: 'access-key', region: 'eu-central-1' }],
       defaultProfile: 'default',
       environmentCredentials: false,
       vaultCredentials: [],
@@ -126,6 +167,8 @@ export class ScenarioService implements BridgedService {
   startedMachines: StartedMachineView[] = [];
   /** Set to make the next command of that name fail with this error. */
   failures = new Map<string, PortholeErrorInfo>();
+  /** Commands whose answers wait for the promise (a start still under way, say). */
+  readonly holds = new Map<string, Promise<unknown>>();
   /** Every command called, with its arguments, for assertions. */
   readonly calls: { name: string; args: unknown }[] = [];
   readonly handlers: CommandHandlers;
@@ -134,15 +177,21 @@ export class ScenarioService implements BridgedService {
     const h = <N extends keyof CommandHandlers>(name: N, fn: CommandHandlers[N]): CommandHandlers[N] =>
       ((args: never) => {
         this.calls.push({ name, args });
-        const failure = this.failures.get(name);
-        if (failure) throw new PortholeError(failure);
-        return (fn as (a: never) => unknown)(args);
+        const answer = () => {
+          const failure = this.failures.get(name);
+          if (failure) throw new PortholeError(failure);
+          return (fn as (a: never) => unknown)(args);
+        };
+        const hold = this.holds.get(name);
+        return hold ? hold.then(answer) : answer();
       }) as CommandHandlers[N];
     this.handlers = {
       'app:get-info': h('app:get-info', () => ({ name: 'Porthole', version: '9.8.7', platform: 'linux' })),
       'hosts:list': h('hosts:list', () => this.hosts),
       'hosts:save': h('hosts:save', ({ host: input, originalName }) => {
-        const saved = host(input.name, { host: input.host, user: input.user ?? null, port: input.port ?? 22, key: input.key ?? null });
+        const existing = this.hosts.find((x) => x.name === originalName);
+        const cloud = input.cloud === undefined ? (existing?.cloud ?? null) : input.cloud === null ? null : linkOfInput(input.cloud);
+        const saved = host(input.name, { host: input.host, user: input.user ?? null, port: input.port ?? 22, key: input.key ?? null, cloud });
         this.hosts = [...this.hosts.filter((x) => x.name !== originalName && x.name !== input.name), saved];
         this.emit('hosts:changed', { hosts: this.hosts });
         return saved;
@@ -213,9 +262,11 @@ export class ScenarioService implements BridgedService {
       'cloud:list-machines': h('cloud:list-machines', ({ account }) => this.machines.filter((m) => m.provider === account.provider)),
       'cloud:start-machine': h('cloud:start-machine', ({ id }) => this.updateMachine(id, { state: 'running', rawState: 'running', billsCompute: true, publicIp: '203.0.113.10', startedByPorthole: true })),
       'cloud:stop-machine': h('cloud:stop-machine', ({ id }) => this.updateMachine(id, { state: 'stopped', rawState: 'stopped', billsCompute: false, publicIp: null, startedByPorthole: false })),
-      'cloud:add-as-host': h('cloud:add-as-host', ({ id, name }) => {
+      'cloud:add-as-host': h('cloud:add-as-host', ({ account, id, name }) => {
         const found = this.machines.find((m) => m.id === id);
-        const saved = host(name ?? found?.name ?? id, { host: '', user: found?.defaultUser ?? null });
+        const keyName = found?.keyName ?? null;
+        const key = keyName !== null && this.keys.some((k) => k.name === keyName) ? { kind: 'vault' as const, name: keyName } : null;
+        const saved = host(name ?? found?.name ?? id, { host: '', user: found?.defaultUser ?? null, key, cloud: linkFor(account, id) });
         this.hosts = [...this.hosts, saved];
         this.emit('hosts:changed', { hosts: this.hosts });
         return saved;
